@@ -1,0 +1,4 @@
+import { Initial1795602039295 } from './1795602039295-initial';
+
+/** Every migration, oldest first. Generate the next with `npm run migration:generate -- Name` (see docs). */
+export const MIGRATIONS: (new () => object)[] = [Initial1795602039295];
