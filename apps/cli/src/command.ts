@@ -30,7 +30,7 @@ export function parseFlags(
   const flags: Record<string, string | boolean> = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (!arg.startsWith('--')) {
       positional.push(arg);
       continue;
@@ -38,7 +38,12 @@ export function parseFlags(
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const type = spec[name];
-    if (!type) throw new UsageError(`unknown option --${name}; known: ${Object.keys(spec).map((k) => '--' + k).join(', ')}`);
+    if (!type)
+      throw new UsageError(
+        `unknown option --${name}; known: ${Object.keys(spec)
+          .map((k) => '--' + k)
+          .join(', ')}`,
+      );
     if (type === 'boolean') {
       flags[name] = true;
       continue;

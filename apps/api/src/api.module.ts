@@ -1,0 +1,14 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type AppConfig, PlatformModule } from '@app/application';
+import { PlansModule } from './plans/plans.module';
+import { TopologyModule } from './topology/topology.module';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.forRoot(config, 'api'), PlansModule, TopologyModule],
+    };
+  }
+}

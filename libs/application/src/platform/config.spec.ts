@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactedConfig } from './config';
+
+const TOKEN = 'a'.repeat(32);
+
+describe('loadConfig', () => {
+  it('uses local defaults when only a token is given', () => {
+    const c = loadConfig({ LAYERSHIFT_API_TOKENS: TOKEN });
+    expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/layershift');
+    expect(c.api.port).toBe(8080);
+    expect(c.vcenter).toBeUndefined();
+  });
+
+  it('reports every bad variable at once, each by name', () => {
+    try {
+      loadConfig({
+        DATABASE_URL: 'mysql://x',
+        API_PORT: '99999',
+        LOG_LEVEL: 'loud',
+        VCENTER_URL: 'https://vc.example',
+      });
+      throw new Error('should refuse');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const text = (e as ConfigError).message;
+      expect(text).toMatch(/LAYERSHIFT_API_TOKENS .*is missing/);
+      expect(text).toMatch(/DATABASE_URL must be a postgres: or postgresql: URL/);
+      expect(text).toMatch(/API_PORT must be an integer from 0 to 65535, got "99999"/);
+      expect(text).toMatch(/LOG_LEVEL must be one of/);
+      expect(text).toMatch(/VCENTER_PASSWORD_FILE .*is missing/);
+      expect(text).toMatch(/VCENTER_USERNAME is missing/);
+      expect(text).toMatch(/neither VCENTER_THUMBPRINT nor VCENTER_CA_FILE/);
+    }
+  });
+
+  it('never shows secrets in the redacted view', () => {
+    const c = loadConfig({
+      LAYERSHIFT_API_TOKENS: TOKEN,
+      DATABASE_URL: 'postgres://app:hunter2hunter2@db:5432/ls',
+      VCENTER_URL: 'https://vc.example/sdk',
+      VCENTER_USERNAME: 'svc',
+      VCENTER_PASSWORD: 'S3cret-vc-pass',
+      VCENTER_THUMBPRINT: 'AB:'.repeat(31) + 'AB',
+    });
+    const text = JSON.stringify(redactedConfig(c));
+    expect(text).not.toContain('hunter2hunter2');
+    expect(text).not.toContain('S3cret-vc-pass');
+    expect(text).not.toContain(TOKEN);
+    expect(text).toContain('"pinned":true');
+  });
+});

@@ -1,0 +1,6 @@
+export * from './config';
+export * from './tokens';
+export * from './auth';
+export * from './platform.module';
+export * from './health.controller';
+export * from './metrics';

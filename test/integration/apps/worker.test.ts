@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionAttemptEntity, ActionEntity } from '@app/persistence';
+import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { createWorkerApp } from '../../../apps/worker/src/bootstrap';
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { auth, testConfig, TEST_TOKEN } from '../../support/app-config';
+
+const ROOT = resolve(__dirname, '../../..');
+const SCENARIO = JSON.parse(
+  readFileSync(join(ROOT, '../shared/scenarios/small-ups-on-battery.json'), 'utf8'),
+);
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the worker consumes approved actions from BullMQ', () => {
+  let db: TestDatabase;
+  let api: INestApplication;
+  let worker: INestApplication;
+  let base: string;
+  let prefix: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: true });
+    const config = testConfig(db.url);
+    prefix = config.queuePrefix;
+    api = await createApiApp(config);
+    await api.listen(0, '127.0.0.1');
+    base = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await createWorkerApp(config);
+    await worker.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await db?.drop();
+  });
+
+  it('without a vCenter, refuses every action with the reason, recorded per attempt, and fails the plan', async () => {
+    const { planId } = await (
+      await fetch(`${base}/api/v1/audits`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario: SCENARIO }),
+      })
+    )
+      .json()
+      .then((x): any => x);
+    await fetch(`${base}/api/v1/plans/${planId}/approve`, { method: 'POST', headers: auth });
+    const actions = db.dataSource.getRepository(ActionEntity);
+    const total = await actions.count({ where: { planId } });
+    await waitFor('every action to end', async () =>
+      (await actions.count({ where: { planId, state: 'failed' } })) === total ? true : undefined,
+    );
+    const one = await actions.findOneByOrFail({ planId, seq: 0 });
+    expect(one.lastError).toMatch(/refused before sending: no vCenter configured/);
+    const attempts = await db.dataSource.getRepository(ActionAttemptEntity).findBy({ actionId: one.id });
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0].outcome).toBe('refused');
+    const plan = await (
+      await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })
+    )
+      .json()
+      .then((x): any => x);
+    expect(plan.state).toBe('failed');
+  });
+});
+
+describe('the worker process', () => {
+  const main = join(ROOT, 'dist/apps/worker/src/main.js');
+
+  it('refuses to start on bad configuration, naming each variable', async () => {
+    expect(existsSync(main), 'run `npm run build` first (npm test does)').toBe(true);
+    const child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH, DATABASE_URL: 'mysql://nope', WORKER_PORT: 'eighty' },
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(78);
+    expect(err).toMatch(/DATABASE_URL must be a postgres/);
+    expect(err).toMatch(/WORKER_PORT must be an integer/);
+    expect(err).toMatch(/LAYERSHIFT_API_TOKENS/);
+  });
+
+  it('drains and exits 0 on SIGTERM, printing no secret', async () => {
+    const db = await createTestDatabase({ migrate: true });
+    try {
+      const child = spawn(process.execPath, [main], {
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: db.url,
+          LAYERSHIFT_API_TOKENS: TEST_TOKEN,
+          WORKER_PORT: '0',
+          LAYERSHIFT_QUEUE_PREFIX: `lstest-drain-${process.pid}`,
+          LOG_LEVEL: 'info',
+        },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      await waitFor(
+        'the worker to listen',
+        async () => (/listening on/.test(out) ? true : undefined),
+        30_000,
+      );
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      expect(out).toMatch(/draining/);
+      expect(code).toBe(0);
+      expect(out).not.toContain(TEST_TOKEN);
+    } finally {
+      await db.drop();
+    }
+  });
+});

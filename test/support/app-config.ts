@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { type AppConfig, loadConfig } from '@app/application';
+
+/** A token made for this test run only; never printed. */
+export const TEST_TOKEN = randomBytes(24).toString('hex');
+
+/** Config for an app under test: its own database, its own queue prefix on the shared Redis, port 0. */
+export function testConfig(databaseUrl: string, extra: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    LAYERSHIFT_API_TOKENS: TEST_TOKEN,
+    LAYERSHIFT_QUEUE_PREFIX: `lstest-${randomBytes(4).toString('hex')}`,
+    API_PORT: '0',
+    WORKER_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
+}
+
+export const auth = { authorization: `Bearer ${TEST_TOKEN}` };
