@@ -11,7 +11,6 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   const app = await NestFactory.create(ApiModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ValidationErrorFilter());
-  app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

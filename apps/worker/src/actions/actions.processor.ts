@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import Redis from 'ioredis';
@@ -19,7 +19,7 @@ const DEFER_MS = 2000;
  * stops taking jobs and waits for the running ones, so a vMotion in flight is tracked to its end.
  */
 @Injectable()
-export class ActionsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ActionsProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(ActionsProcessor.name);
   private worker?: Worker<JobPayloads['execute-action']>;
   private readonly outcomes: Counter<'outcome'>;
@@ -59,7 +59,7 @@ export class ActionsProcessor implements OnApplicationBootstrap, OnApplicationSh
     return outcome;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (!this.worker) return;
     this.log.log('draining: waiting for running actions to finish');
     await this.worker.close();

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
 import Redis from 'ioredis';
@@ -12,7 +12,7 @@ import { QUEUES, type JobPayloads } from '@app/domain';
 
 /** Consumes the audits queue: each stored power event gets its audit (and, by policy, its approval). */
 @Injectable()
-export class AuditsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditsProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(AuditsProcessor.name);
   private worker?: Worker<JobPayloads['run-audit']>;
 
@@ -39,7 +39,7 @@ export class AuditsProcessor implements OnApplicationBootstrap, OnApplicationShu
       : outcome;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.worker?.disconnect();
   }

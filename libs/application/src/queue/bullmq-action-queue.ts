@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { ActionQueuePort } from '../ports';
@@ -8,10 +8,10 @@ import { QUEUES, type JobPayloads } from '@app/domain';
 
 /** The api's side of the actions queue: one job per action, job id = idempotency key (BullMQ ignores duplicates). */
 @Injectable()
-export class BullmqActionQueue implements ActionQueuePort, OnApplicationShutdown {
+export class BullmqActionQueue implements ActionQueuePort, BeforeApplicationShutdown {
   private readonly queue: Queue<JobPayloads['execute-action']>;
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(REDIS) redis: Redis) {
-    this.queue = new Queue(QUEUES.actions, { connection: redis, prefix: config.queuePrefix });
+    this.queue = new Queue(QUEUES.actions, { connection: redis.duplicate(), prefix: config.queuePrefix });
   }
 
   async enqueue(actionId: string, idempotencyKey: string, priority: number): Promise<void> {
@@ -33,17 +33,17 @@ export class BullmqActionQueue implements ActionQueuePort, OnApplicationShutdown
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 }
 
 /** The audits queue: one job per stored power event that may need a plan. */
 @Injectable()
-export class BullmqAuditQueue implements OnApplicationShutdown {
+export class BullmqAuditQueue implements BeforeApplicationShutdown {
   private readonly queue: Queue<JobPayloads['run-audit']>;
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(REDIS) redis: Redis) {
-    this.queue = new Queue(QUEUES.audits, { connection: redis, prefix: config.queuePrefix });
+    this.queue = new Queue(QUEUES.audits, { connection: redis.duplicate(), prefix: config.queuePrefix });
   }
 
   /** Job id = the power event id: an event that is re-announced (a repeated trap) is audited once per update. */
@@ -59,7 +59,7 @@ export class BullmqAuditQueue implements OnApplicationShutdown {
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 }
