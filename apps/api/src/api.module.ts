@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, PlatformModule } from '@app/application';
+import { InventoryModule } from './inventory/inventory.module';
 import { PlansModule } from './plans/plans.module';
 import { TopologyModule } from './topology/topology.module';
 
@@ -8,7 +9,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config, 'api'), PlansModule, TopologyModule],
+      imports: [PlatformModule.forRoot(config, 'api'), PlansModule, TopologyModule, InventoryModule],
     };
   }
 }

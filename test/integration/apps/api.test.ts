@@ -134,4 +134,42 @@ describe('the api against real PostgreSQL and Redis', () => {
     expect(old.state).toBe('superseded');
     expect(new Set(old.actions.map((a: { state: string }) => a.state))).toEqual(new Set(['superseded']));
   });
+
+  it('stores the power topology, refusing a bad one with the path', async () => {
+    const put = (body: unknown) =>
+      fetch(`${base}/api/v1/topology`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const good = {
+      ups: [{ id: 'ups-a', capacityW: 40000, address: '10.0.0.5' }],
+      pdus: [{ id: 'pdu-a1', ups: 'ups-a', capacityW: 11000 }],
+      feeds: [{ host: 'host-1', pdus: ['pdu-a1'] }],
+    };
+    const ok = await put(good);
+    expect(ok.status).toBe(200);
+    expect(
+      (await (await fetch(`${base}/api/v1/topology`, { headers: auth })).json().then((x): any => x)).feeds,
+    ).toEqual(good.feeds);
+    const bad = await put({ ...good, feeds: [{ host: 'host-1', pdus: ['pdu-zz'] }] });
+    expect(bad.status).toBe(400);
+    expect((await bad.json().then((x): any => x)).issues[0].path).toBe('$.feeds[0].pdus[0]');
+  });
+
+  it('lists components with their layer and whether it came from a tag', async () => {
+    await db.dataSource.query(
+      `INSERT INTO components (id, name, layer, layer_tagged, host_id) VALUES ('vm-1', 'db', 'critical', true, 'host-1'), ('vm-2', 'web', 'medium', false, 'host-1')`,
+    );
+    const all = await (
+      await fetch(`${base}/api/v1/components`, { headers: auth })
+    )
+      .json()
+      .then((x): any => x);
+    expect(all.map((c: any) => [c.id, c.layer, c.layerTagged])).toEqual([
+      ['vm-1', 'critical', true],
+      ['vm-2', 'medium', false],
+    ]);
+    expect((await fetch(`${base}/api/v1/components?layer=urgent`, { headers: auth })).status).toBe(400);
+  });
 });
