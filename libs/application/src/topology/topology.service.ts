@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditLogEntity, HostFeedEntity, PduEntity, UpsEntity } from '@app/persistence';
+import { AuditLogEntity, HostEntity, HostFeedEntity, PduEntity, UpsEntity } from '@app/persistence';
 import { parseTopology, type TopologyDocument } from './topology';
 
 /** Reads and replaces the stored power topology (one transaction: never half a topology). */
@@ -72,6 +72,16 @@ export class TopologyService {
         );
       const feeds = t.feeds.flatMap((f) => [...new Set(f.pdus)].map((pduId) => ({ hostId: f.host, pduId })));
       if (feeds.length) await tx.getRepository(HostFeedEntity).insert(feeds);
+      // Power figures belong to the topology, not to vCenter: the inventory sync never writes these columns.
+      for (const f of t.feeds)
+        if (f.powerIdleW !== undefined || f.powerPeakW !== undefined)
+          await tx.getRepository(HostEntity).update(
+            { id: f.host },
+            {
+              ...(f.powerIdleW !== undefined ? { powerIdleW: f.powerIdleW } : {}),
+              ...(f.powerPeakW !== undefined ? { powerPeakW: f.powerPeakW } : {}),
+            },
+          );
       await tx.getRepository(AuditLogEntity).insert({
         actor,
         action: 'topology.replaced',

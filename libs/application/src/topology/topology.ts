@@ -11,7 +11,8 @@ export interface TopologyDocument {
     serial?: string;
   }[];
   pdus: { id: string; ups: string; capacityW: number; address?: string; sysName?: string; serial?: string }[];
-  feeds: { host: string; pdus: string[] }[];
+  /** Host feeds; power figures (watts idle and at full CPU) are optional and kept on the host row. */
+  feeds: { host: string; pdus: string[]; powerIdleW?: number; powerPeakW?: number }[];
 }
 
 const device = {
@@ -26,7 +27,16 @@ const device = {
 const shape = obj({
   ups: req(arr(obj(device))),
   pdus: req(arr(obj({ ...device, ups: req(str('the id of a UPS in $.ups')) }))),
-  feeds: req(arr(obj({ host: req(str('a host id')), pdus: req(arr(str('the id of a PDU in $.pdus'))) }))),
+  feeds: req(
+    arr(
+      obj({
+        host: req(str('a host id')),
+        pdus: req(arr(str('the id of a PDU in $.pdus'))),
+        powerIdleW: opt(num({ min: 0, what: 'watts' })),
+        powerPeakW: opt(num({ min: 0, what: 'watts' })),
+      }),
+    ),
+  ),
 });
 
 /** Validates shape and references; a host may have one or two feeds (dual power supplies), never zero. */
