@@ -79,8 +79,8 @@ describe('scenario validation', () => {
     const result = checkScenario(s);
     if (result.ok) throw new Error('should refuse');
     expect(result.issues.map((i) => i.path)).toEqual(['$.power.ups[0].capacityW', '$.components[0].layer']);
-    expect(result.issues[1]!.found).toBe('nothing (the field is missing)');
-    expect(result.issues[0]!.expected).toBe('a number >= 0 (watts)');
+    expect(result.issues[1].found).toBe('nothing (the field is missing)');
+    expect(result.issues[0].expected).toBe('a number >= 0 (watts)');
   });
 
   it('refuses unknown references and duplicate ids', () => {
@@ -102,7 +102,7 @@ describe('scenario validation', () => {
     s.event = { type: 'pdu_overload', target: 'ups-a' };
     const result = checkScenario(s);
     if (result.ok) throw new Error('should refuse');
-    expect(result.issues[0]!.path).toBe('$.event.target');
+    expect(result.issues[0].path).toBe('$.event.target');
   });
 
   it('refuses input that is not an object at all', () => {

@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './transport';
+export * from './client';
+export * from './property-collector';
+export * from './inventory';
+export * from './inventory-store';
+export * from './tasks';
+export * from './actions';
+export * from './perf';
+export * from './events';
+export * from './extensions';
+export * from './tags';
+export { parseXml, decodeValue, type MoRef, type XNode, type DataObject } from './xml';
