@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ExecuteActionUseCase, VCENTER_ACTIONS } from '@app/application';
+import type { VimClient } from '@app/vsphere';
+import { VIM_CLIENT, vimClientProvider } from '../vcenter/vim-client.provider';
+import { VsphereActionsAdapter } from '../vcenter/vsphere-actions.adapter';
 import { ActionsProcessor } from './actions.processor';
 import { UnconfiguredVcenter } from './unconfigured-vcenter';
 
@@ -7,7 +10,14 @@ import { UnconfiguredVcenter } from './unconfigured-vcenter';
   providers: [
     ExecuteActionUseCase,
     ActionsProcessor,
-    { provide: VCENTER_ACTIONS, useClass: UnconfiguredVcenter },
+    vimClientProvider,
+    {
+      provide: VCENTER_ACTIONS,
+      inject: [VIM_CLIENT],
+      useFactory: (client: VimClient | undefined) =>
+        client ? new VsphereActionsAdapter(client) : new UnconfiguredVcenter(),
+    },
   ],
+  exports: [VIM_CLIENT],
 })
 export class ActionsModule {}

@@ -1,0 +1,68 @@
+/**
+ * Forecast evaluation harness: `npm run eval:forecast -- [--data DIR] [--json] [--vms N] [--origin-step S]
+ * [--sections accuracy,training,speed,trigger]`.
+ * Reads the Bitbrains GWA-T-12 Rnd traces (Shen, van Beek, Iosup, CCGrid 2015) from --data (default
+ * ../shared/data/bitbrains-rnd relative to the repo root) and prints what it measured and how.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { runAccuracy, printAccuracy } from './accuracy';
+import { listTraces } from './data';
+import { runSpeed } from './speed';
+import { runTrigger } from './trigger-replay';
+
+export interface Args {
+  data: string;
+  json: boolean;
+  vms: number;
+  originStep: number;
+  sections: Set<string>;
+  workers: number;
+  extra: Record<string, string>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    data: resolve(__dirname, '../../..', '../shared/data/bitbrains-rnd'),
+    json: false,
+    vms: Infinity,
+    originStep: 12,
+    sections: new Set(['accuracy', 'training', 'speed', 'trigger']),
+    workers: Math.max(1, Math.min(2, cpus().length)),
+    extra: {},
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const f = argv[k];
+    const next = () => argv[++k] ?? '';
+    if (f === '--data') a.data = resolve(next());
+    else if (f === '--json') a.json = true;
+    else if (f === '--vms') a.vms = Number(next());
+    else if (f === '--origin-step') a.originStep = Number(next());
+    else if (f === '--workers') a.workers = Number(next());
+    else if (f === '--sections') a.sections = new Set(next().split(','));
+    else if (f.startsWith('--')) a.extra[f.slice(2)] = next();
+  }
+  return a;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const files = listTraces(args.data).slice(0, args.vms);
+  if (files.length === 0) throw new Error(`no vm-*.csv.gz traces in ${args.data}`);
+  const out: Record<string, unknown> = { data: args.data, vms: files.length };
+  console.log(`# forecast evaluation: ${files.length} traces from ${args.data}`);
+  if (args.sections.has('accuracy') || args.sections.has('training')) {
+    const acc = await runAccuracy(files, args);
+    printAccuracy(acc);
+    out.accuracy = acc.table;
+    out.training = acc.training;
+  }
+  if (args.sections.has('speed')) out.speed = runSpeed(args);
+  if (args.sections.has('trigger')) out.trigger = await runTrigger(files, args);
+  if (args.json) console.log(JSON.stringify(out));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

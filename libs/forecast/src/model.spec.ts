@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { cleanRegular } from './clean';
+import { LOOKBACK_SLOTS } from './features';
+import { ComponentModel } from './model';
+import { dailySeries, series, T0 } from './synthetic';
+
+describe('ComponentModel', () => {
+  const values = dailySeries(18, 7);
+  const trainEnd = 16 * 288;
+  const model = ComponentModel.train(series(values.slice(0, trainEnd)), { metric: 'memMb' });
+  const ctx = model.prepare(values, T0, 300);
+
+  it('trains the regression and beats the naive forecast 1 h and 4 h ahead on unseen days', () => {
+    expect(model.kind).toBe('ridge');
+    for (const [k, h] of [
+      [0, 12],
+      [1, 48],
+    ]) {
+      let ours = 0;
+      let naive = 0;
+      for (let i = trainEnd; i + h < values.length; i += 6) {
+        const f = model.forecastAt(ctx, i).horizons[k];
+        ours += Math.abs(values[i + h] - f.point);
+        naive += Math.abs(values[i + h] - values[i]);
+      }
+      expect(ours).toBeLessThan(0.8 * naive);
+    }
+  });
+
+  it('gives ordered intervals that cover most unseen values', () => {
+    let inside = 0;
+    let total = 0;
+    for (let i = trainEnd; i + 12 < values.length; i += 3) {
+      const f = model.forecastAt(ctx, i).horizons[0];
+      expect(f.lower).toBeLessThanOrEqual(f.point);
+      expect(f.point).toBeLessThanOrEqual(f.upper);
+      total++;
+      if (values[i + 12] >= f.lower && values[i + 12] <= f.upper) inside++;
+    }
+    expect(inside / total).toBeGreaterThan(0.8);
+    expect(inside / total).toBeLessThan(1);
+  });
+
+  it('round-trips through JSON with identical forecasts', () => {
+    const again = ComponentModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const hist = series(values.slice(0, trainEnd + 100));
+    expect(again.forecast(hist)).toEqual(model.forecast(hist));
+    expect(() => ComponentModel.fromJSON({ format: 'x' } as never)).toThrow();
+  });
+
+  it('falls back to a baseline with a reason when history is too short, and never crashes', () => {
+    const short = ComponentModel.train(series(dailySeries(3, 1)), { metric: 'cpuMhz' });
+    expect(short.kind).toBe('seasonal-naive');
+    expect(short.json.fallbackReason).toMatch(/days observed/);
+    const f = short.forecast(series(dailySeries(3, 1)));
+    expect(f.fallback?.kind).toBe('seasonal-naive');
+    expect(f.horizons).toHaveLength(3);
+    for (const h of f.horizons) expect(h.upper).toBeGreaterThanOrEqual(h.point);
+
+    const tiny = ComponentModel.train(cleanRegular(T0, [1, 2, NaN]), { metric: 'cpuMhz' });
+    expect(tiny.kind).toBe('constant');
+    expect(tiny.forecast(cleanRegular(T0, [1, 2])).horizons[0]).toMatchObject({
+      point: 1.5,
+      lower: 0,
+      upper: 4,
+    });
+
+    // a ridge model handed a short history degrades to naive and says so
+    const g = model.forecast(series(values.slice(0, LOOKBACK_SLOTS - 10)));
+    expect(g.fallback?.kind).toBe('naive');
+  });
+
+  it('uses the schedule of anticipated work', () => {
+    // a flat series with a +2000 batch load in irregular, known windows
+    const days = 20;
+    const v = dailySeries(days, 3, 500, 0, 20);
+    const windows = [];
+    for (let d = 1; d < days; d++) {
+      const start = d * 288 + ((d * 97) % 200);
+      windows.push({ start: T0 + start * 300, end: T0 + (start + 24) * 300 });
+      for (let k = start; k < start + 24; k++) v[k] += 2000;
+    }
+    const cut = windows[17].start; // train up to day 17's window, forecast into it
+    const cutSlot = (cut - T0) / 300 - 12; // origin one hour before the window opens
+    const withSched = ComponentModel.train(series(v.slice(0, 17 * 288)), {
+      metric: 'cpuMhz',
+      schedule: windows,
+    });
+    const without = ComponentModel.train(series(v.slice(0, 17 * 288)), { metric: 'cpuMhz' });
+    const hist = series(v.slice(0, cutSlot + 1));
+    const a = withSched.forecast(hist, windows).horizons[0];
+    const b = without.forecast(hist).horizons[0];
+    const actual = v[cutSlot + 12];
+    expect(Math.abs(actual - a.point)).toBeLessThan(Math.abs(actual - b.point));
+    expect(a.point).toBeGreaterThan(1500);
+  });
+});

@@ -1,0 +1,427 @@
+import type { MultivariateLinearRegression } from 'ml-regression';
+import { normaliseSchedule } from './calendar';
+import type { CleanSeries } from './clean';
+import { FEATURE_COUNT, FEATURE_NAMES, LOOKBACK_SLOTS, prefixSums, writeFeatures } from './features';
+import { quantile } from './stats';
+import { fitRidge, loadLinearModel, type LinearModelJSON } from './ridge';
+import {
+  HORIZONS_SECONDS,
+  STEPS_PER_DAY,
+  type HorizonForecast,
+  type Metric,
+  type ScheduleWindow,
+  type SeriesForecast,
+} from './types';
+
+export type Transform = 'none' | 'log1p';
+
+/** A series transformed once for forecasting from many origins. */
+export interface PreparedSeries {
+  values: Float64Array;
+  z: Float64Array;
+  /** prefix sums of z; without them window means are summed directly */
+  p: Float64Array | undefined;
+  start: number;
+  stepSeconds: number;
+  schedule: ScheduleWindow[];
+}
+export type ModelKind = 'ridge' | 'seasonal-naive' | 'naive' | 'constant';
+
+export interface TrainOptions {
+  metric: Metric;
+  transform?: Transform;
+  horizonsSeconds?: readonly number[];
+  /** most recent days of history the regression is fitted on */
+  trainDays?: number;
+  /** fit on every k-th origin (neighbouring 5-min rows are nearly duplicates) */
+  rowStride?: number;
+  /** the interval's residual quantiles come from the last days of the fit */
+  residualDays?: number;
+  /** ridge penalty, relative (see fitRidge) */
+  lambda?: number;
+  /** 'huber' (robust, near-median) or 'l2' least squares */
+  loss?: 'l2' | 'huber';
+  huberK?: number;
+  /**
+   * where the interval's residual quantiles come from: 'holdout' = fit without the last residualDays and take
+   * the out-of-sample residuals there; 'in-sample' = fit on everything and take its own recent residuals
+   */
+  intervalSource?: 'holdout' | 'in-sample';
+  /** per horizon, keep the regression only if it beats these baselines on the hold-out */
+  selectOnHoldout?: boolean;
+  /**
+   * baselines a horizon may fall back to; default naive only: seasonal naive repeats yesterday and is blind to a
+   * ramp happening now, which the proactive trigger must see
+   */
+  baselines?: readonly ('naive' | 'seasonal-naive')[];
+  /** after selection, refit the regression on all rows including the hold-out */
+  refitAfterHoldout?: boolean;
+  /** include the current level itself as a feature (lets the model revert towards the training mean) */
+  levelFeature?: boolean;
+  /** nominal coverage of the central interval */
+  coverage?: number;
+  /** widen the residual quantiles by this factor (in-sample residuals understate out-of-sample error) */
+  intervalInflation?: number;
+  schedule?: readonly ScheduleWindow[];
+  /** rows needed for the regression, beyond the lookback; below that a baseline is used */
+  minTrainRows?: number;
+}
+
+export type HorizonMethod = 'ridge' | 'naive' | 'seasonal-naive';
+
+export interface HorizonModel {
+  horizonSeconds: number;
+  steps: number;
+  /** what forecasts this horizon: the regression, or a baseline that beat it on the hold-out */
+  method?: HorizonMethod;
+  /** ml-regression MultivariateLinearRegression JSON (ridge only) */
+  linear?: LinearModelJSON;
+  /** residual quantiles (in the transformed space for ridge, raw otherwise) */
+  lo: number;
+  hi: number;
+}
+
+/** A trained per-component, per-metric model: plain data, JSON-serialisable, safe to store and reload. */
+export interface ComponentModelJSON {
+  format: 'layershift.forecast.component-model';
+  version: 1;
+  kind: ModelKind;
+  metric: Metric;
+  transform: Transform;
+  stepSeconds: number;
+  coverage: number;
+  trainedFrom: number;
+  trainedUntil: number;
+  trainRows: number;
+  featureNames: string[];
+  /** whether feature 0 (the current level) is used */
+  levelFeature?: boolean;
+  horizons: HorizonModel[];
+  /** for kind 'constant' */
+  level?: number;
+  maxSeen?: number;
+  /** why a baseline was used instead of the regression */
+  fallbackReason?: string;
+}
+
+export const DEFAULT_TRAIN: Required<Omit<TrainOptions, 'metric' | 'schedule' | 'transform'>> = {
+  horizonsSeconds: HORIZONS_SECONDS,
+  trainDays: 35,
+  rowStride: 2,
+  residualDays: 7,
+  lambda: 1e-3,
+  loss: 'huber',
+  huberK: 1,
+  intervalSource: 'holdout',
+  levelFeature: false,
+  selectOnHoldout: true,
+  baselines: ['naive'],
+  refitAfterHoldout: false,
+  coverage: 0.9,
+  intervalInflation: 1.2,
+  minTrainRows: 3 * STEPS_PER_DAY,
+};
+
+function fwd(t: Transform, v: number): number {
+  return t === 'log1p' ? Math.log1p(Math.max(0, v)) : v;
+}
+function inv(t: Transform, v: number): number {
+  return t === 'log1p' ? Math.expm1(v) : v;
+}
+
+/** The default transform per metric: log1p for spiky CPU, none for memory (see docs/forecast.md). */
+export function defaultTransform(metric: Metric): Transform {
+  return metric === 'cpuMhz' ? 'log1p' : 'none';
+}
+
+/**
+ * Train one component's model for one metric. Never throws on bad data: with too little history it returns a
+ * baseline model (seasonal naive, naive or constant) whose fallbackReason says why.
+ */
+export class ComponentModel {
+  private linear: (MultivariateLinearRegression | undefined)[];
+
+  private constructor(readonly json: ComponentModelJSON) {
+    this.linear = json.horizons.map((h) => (h.linear ? loadLinearModel(h.linear) : undefined));
+  }
+
+  static fromJSON(json: ComponentModelJSON): ComponentModel {
+    if (json?.format !== 'layershift.forecast.component-model' || json.version !== 1)
+      throw new Error('not a layershift forecast component model (format/version)');
+    return new ComponentModel(json);
+  }
+
+  toJSON(): ComponentModelJSON {
+    return this.json;
+  }
+
+  get kind(): ModelKind {
+    return this.json.kind;
+  }
+
+  static train(series: CleanSeries, options: TrainOptions): ComponentModel {
+    const o = { ...DEFAULT_TRAIN, ...options };
+    const transform = options.transform ?? defaultTransform(options.metric);
+    const step = series.stepSeconds;
+    const n = series.values.length;
+    const steps = o.horizonsSeconds.map((s) => Math.max(1, Math.round(s / step)));
+    const maxH = Math.max(...steps);
+    const base = {
+      format: 'layershift.forecast.component-model' as const,
+      version: 1 as const,
+      metric: options.metric,
+      stepSeconds: step,
+      coverage: o.coverage,
+      trainedFrom: series.start,
+      trainedUntil: series.start + (n - 1) * step,
+      featureNames: [...FEATURE_NAMES],
+    };
+    const alpha = (1 - o.coverage) / 2;
+    const observedCount = series.report.observedSlots;
+    const firstRow = Math.max(LOOKBACK_SLOTS, n - maxH - Math.round(o.trainDays * STEPS_PER_DAY));
+    const lastRow = n - 1 - maxH;
+    const rowsAvailable = lastRow - firstRow + 1;
+
+    if (series.report.empty || observedCount < 24 || n < 24) {
+      let level = 0;
+      let maxSeen = 0;
+      let c = 0;
+      for (let k = 0; k < n; k++)
+        if (series.observed[k]) {
+          level += series.values[k];
+          c++;
+          maxSeen = Math.max(maxSeen, series.values[k]);
+        }
+      level = c ? level / c : 0;
+      return new ComponentModel({
+        ...base,
+        kind: 'constant',
+        transform: 'none',
+        trainRows: c,
+        horizons: o.horizonsSeconds.map((s, k) => ({ horizonSeconds: s, steps: steps[k], lo: 0, hi: 0 })),
+        level,
+        maxSeen,
+        fallbackReason: `${observedCount} observed samples (< 24, two hours): constant at the mean, interval 0 .. 2 x max seen`,
+      });
+    }
+    if (rowsAvailable < o.minTrainRows || series.report.tooShort) {
+      const seasonal = n >= 2 * STEPS_PER_DAY;
+      const kind: ModelKind = seasonal ? 'seasonal-naive' : 'naive';
+      const horizons = o.horizonsSeconds.map((s, k) => {
+        const h = steps[k];
+        const errs: number[] = [];
+        for (let j = seasonal ? STEPS_PER_DAY - h : 0; j + h < n; j++) {
+          if (j < 0 || !series.observed[j + h]) continue;
+          const f = seasonal ? series.values[j + h - STEPS_PER_DAY] : series.values[j];
+          errs.push(series.values[j + h] - f);
+        }
+        let lo = 0;
+        let hi = 0;
+        if (errs.length >= 10) {
+          lo = quantile(errs, alpha) * o.intervalInflation;
+          hi = quantile(errs, 1 - alpha) * o.intervalInflation;
+        } else {
+          // not even ten h-step pairs: scale the 1-step changes by sqrt(h)
+          const d: number[] = [];
+          for (let j = 0; j + 1 < n; j++) d.push(series.values[j + 1] - series.values[j]);
+          lo = quantile(d, alpha) * Math.sqrt(h) * o.intervalInflation;
+          hi = quantile(d, 1 - alpha) * Math.sqrt(h) * o.intervalInflation;
+        }
+        return { horizonSeconds: s, steps: h, lo, hi };
+      });
+      const days = (observedCount / STEPS_PER_DAY).toFixed(1);
+      return new ComponentModel({
+        ...base,
+        kind,
+        transform: 'none',
+        trainRows: n,
+        horizons,
+        fallbackReason: `${days} days observed, regression needs ${((LOOKBACK_SLOTS + maxH + o.minTrainRows) / STEPS_PER_DAY).toFixed(1)}: ${kind} baseline with empirical error quantiles`,
+      });
+    }
+
+    const z = new Float64Array(n);
+    for (let k = 0; k < n; k++) z[k] = fwd(transform, series.values[k]);
+    const p = prefixSums(z);
+    const schedule = normaliseSchedule(options.schedule);
+    const cols = FEATURE_COUNT;
+    const stride = Math.max(1, Math.floor(o.rowStride));
+    const minH = Math.min(...steps);
+    const maxRows = Math.floor((n - 1 - minH - firstRow) / stride) + 1;
+    const x = new Float64Array(maxRows * cols);
+    const y = new Float64Array(maxRows);
+    const rowIndex = new Int32Array(maxRows);
+    const feat = new Float64Array(cols);
+    const residualFrom = n - 1 - Math.round(o.residualDays * STEPS_PER_DAY);
+    const horizons: HorizonModel[] = [];
+    let trainRows = 0;
+    for (let k = 0; k < steps.length; k++) {
+      const h = steps[k];
+      let rows = 0;
+      // every horizon uses the rows up to its own last target
+      for (let i = n - 1 - h; i >= firstRow && rows < maxRows; i -= stride) {
+        if (!series.observed[i + h]) continue;
+        writeFeatures(z, p, i, h, series.start + i * step, step, schedule, feat, o.levelFeature);
+        x.set(feat, rows * cols);
+        y[rows] = z[i + h] - z[i];
+        rowIndex[rows] = i;
+        rows++;
+      }
+      // rows were collected newest first: the hold-out rows (targets after residualFrom) lead
+      let holdout = 0;
+      while (holdout < rows && rowIndex[holdout] + h >= residualFrom) holdout++;
+      const useHoldout =
+        o.intervalSource === 'holdout' && rows - holdout >= o.minTrainRows / stride && holdout >= 20;
+      const fitFrom = useHoldout ? holdout : 0;
+      const linear = fitRidge(
+        x.subarray(fitFrom * cols, rows * cols),
+        y.subarray(fitFrom, rows),
+        rows - fitFrom,
+        cols,
+        { lambda: o.lambda, loss: o.loss, huberK: o.huberK },
+      );
+      // hold-out errors of the regression and of the two baselines it must beat; the horizon keeps whichever
+      // has the lowest mean absolute error there (in the original units), and that method's residual quantiles
+      const w = linear.weights;
+      const cand: Record<HorizonMethod, { res: number[]; abs: number }> = {
+        ridge: { res: [], abs: 0 },
+        naive: { res: [], abs: 0 },
+        'seasonal-naive': { res: [], abs: 0 },
+      };
+      for (let r = 0; r < holdout; r++) {
+        let s = w[cols][0];
+        const off = r * cols;
+        for (let c = 0; c < cols; c++) s += w[c][0] * x[off + c];
+        const i = rowIndex[r];
+        const actual = series.values[i + h];
+        const zs = z[i + h - STEPS_PER_DAY * Math.ceil(h / STEPS_PER_DAY)];
+        cand.ridge.res.push(y[r] - s);
+        cand.ridge.abs += Math.abs(actual - inv(transform, z[i] + s));
+        cand.naive.res.push(y[r]);
+        cand.naive.abs += Math.abs(actual - series.values[i]);
+        cand['seasonal-naive'].res.push(z[i + h] - zs);
+        cand['seasonal-naive'].abs += Math.abs(actual - inv(transform, zs));
+      }
+      let method: HorizonMethod = 'ridge';
+      if (o.selectOnHoldout && holdout >= 20)
+        for (const m of o.baselines) if (cand[m].abs < cand[method].abs) method = m;
+      let final = linear;
+      if (o.refitAfterHoldout && fitFrom > 0 && method === 'ridge')
+        final = fitRidge(x.subarray(0, rows * cols), y.subarray(0, rows), rows, cols, {
+          lambda: o.lambda,
+          loss: o.loss,
+          huberK: o.huberK,
+        });
+      trainRows = Math.max(trainRows, rows);
+      const res = cand[method].res;
+      horizons.push({
+        horizonSeconds: o.horizonsSeconds[k],
+        steps: h,
+        method,
+        linear: method === 'ridge' ? final : undefined,
+        lo: quantile(res, alpha) * o.intervalInflation,
+        hi: quantile(res, 1 - alpha) * o.intervalInflation,
+      });
+    }
+    return new ComponentModel({
+      ...base,
+      kind: 'ridge',
+      transform,
+      trainRows,
+      horizons,
+      levelFeature: o.levelFeature,
+    });
+  }
+
+  /**
+   * Forecast from the last slot of `history` (already cleaned). A ridge model given less history than its
+   * features need degrades to a naive forecast with its own residual quantiles, and says so.
+   */
+  forecast(history: CleanSeries, schedule?: readonly ScheduleWindow[]): SeriesForecast {
+    const n = history.values.length;
+    // only the tail the features read is transformed, and means are summed directly (no prefix sums)
+    const from = Math.max(0, n - LOOKBACK_SLOTS - 1);
+    const values = history.values.subarray(from);
+    const z = new Float64Array(values.length);
+    for (let k = 0; k < values.length; k++) z[k] = fwd(this.json.transform, values[k]);
+    const ctx: PreparedSeries = {
+      values,
+      z,
+      p: undefined,
+      start: history.start + from * history.stepSeconds,
+      stepSeconds: history.stepSeconds,
+      schedule: normaliseSchedule(schedule),
+    };
+    return this.forecastAt(ctx, n - 1 - from);
+  }
+
+  /** Transform a whole (filled) series once, to forecast from many origins in it (evaluation, replays). */
+  prepare(
+    values: Float64Array,
+    start: number,
+    stepSeconds: number,
+    schedule?: readonly ScheduleWindow[],
+  ): PreparedSeries {
+    const z = new Float64Array(values.length);
+    for (let k = 0; k < values.length; k++) z[k] = fwd(this.json.transform, values[k]);
+    return { values, z, p: prefixSums(z), start, stepSeconds, schedule: normaliseSchedule(schedule) };
+  }
+
+  /** Forecast from origin slot i of a prepared series (only slots up to i are read). */
+  forecastAt(ctx: PreparedSeries, i: number): SeriesForecast {
+    const j = this.json;
+    const step = ctx.stepSeconds;
+    const origin = ctx.start + i * step;
+    const out: HorizonForecast[] = [];
+    let fallback: SeriesForecast['fallback'];
+    if (j.fallbackReason) fallback = { kind: j.kind, reason: j.fallbackReason };
+
+    if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
+      const feat = new Array<number>(FEATURE_COUNT);
+      for (let k = 0; k < j.horizons.length; k++) {
+        const hm = j.horizons[k];
+        if (hm.method === 'naive' || hm.method === 'seasonal-naive') {
+          const back =
+            hm.method === 'naive' ? i : i + hm.steps - STEPS_PER_DAY * Math.ceil(hm.steps / STEPS_PER_DAY);
+          out.push(this.horizonOut(hm, origin, ctx.z[Math.max(0, back)], j.transform));
+          continue;
+        }
+        writeFeatures(ctx.z, ctx.p, i, hm.steps, origin, step, ctx.schedule, feat, j.levelFeature !== false);
+        const zHat = ctx.z[i] + this.linear[k]!.predict(feat)[0];
+        out.push(this.horizonOut(hm, origin, zHat, j.transform));
+      }
+      return { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback };
+    }
+    if (j.kind === 'ridge')
+      fallback = {
+        kind: 'naive',
+        reason: `history of ${i + 1} slots < ${LOOKBACK_SLOTS + 1} the features need`,
+      };
+    const last = i >= 0 ? ctx.values[i] : (j.level ?? 0);
+    for (const hm of j.horizons) {
+      if (j.kind === 'constant') {
+        const top = 2 * (j.maxSeen ?? 0);
+        out.push({
+          horizonSeconds: hm.horizonSeconds,
+          at: origin + hm.horizonSeconds,
+          point: j.level ?? 0,
+          lower: 0,
+          upper: top,
+        });
+        continue;
+      }
+      let base = last;
+      if (j.kind === 'seasonal-naive' && i + hm.steps - STEPS_PER_DAY >= 0)
+        base = ctx.values[i + hm.steps - STEPS_PER_DAY];
+      out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform));
+    }
+    return { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback };
+  }
+
+  private horizonOut(hm: HorizonModel, origin: number, zHat: number, t: Transform): HorizonForecast {
+    const point = Math.max(0, inv(t, zHat));
+    const lower = Math.max(0, Math.min(point, inv(t, zHat + hm.lo)));
+    const upper = Math.max(point, inv(t, zHat + hm.hi));
+    return { horizonSeconds: hm.horizonSeconds, at: origin + hm.horizonSeconds, point, lower, upper };
+  }
+}

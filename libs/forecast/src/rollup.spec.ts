@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { rollUp, rollUpBy } from './rollup';
+import type { SeriesForecast } from './types';
+
+const f = (point: number, lower: number, upper: number): SeriesForecast => ({
+  metric: 'cpuMhz',
+  origin: 0,
+  coverage: 0.9,
+  horizons: [{ horizonSeconds: 3600, at: 3600, point, lower, upper }],
+});
+
+describe('rollUp', () => {
+  const parts = [f(100, 90, 130), f(200, 160, 240)];
+  it('adds points; rho 1 adds half-widths, rho 0 takes their root sum of squares', () => {
+    expect(rollUp(parts, 1)!.horizons[0]).toMatchObject({ point: 300, lower: 250, upper: 370 });
+    const ind = rollUp(parts, 0)!.horizons[0];
+    expect(ind.upper).toBeCloseTo(300 + Math.hypot(30, 40), 9);
+    expect(ind.lower).toBeCloseTo(300 - Math.hypot(10, 40), 9);
+    const mid = rollUp(parts)!.horizons[0];
+    expect(mid.upper).toBeGreaterThan(ind.upper);
+    expect(mid.upper).toBeLessThan(370);
+  });
+  it('groups by key', () => {
+    const comps = [
+      { id: 'a', host: 'h1', f: parts[0] },
+      { id: 'b', host: 'h1', f: parts[1] },
+      { id: 'c', host: 'h2', f: f(5, 4, 6) },
+    ];
+    const m = rollUpBy(
+      comps,
+      (c) => c.host,
+      (c) => c.f,
+    );
+    expect(m.get('h1')!.horizons[0].point).toBe(300);
+    expect(m.get('h2')!.horizons[0].upper).toBe(6);
+    expect(rollUp([])).toBeUndefined();
+  });
+});

@@ -1,0 +1,68 @@
+/** Linear-interpolated empirical quantile (type 7); 0 for an empty sample. Does not modify xs. */
+export function quantile(xs: ArrayLike<number>, q: number): number {
+  const n = xs.length;
+  if (n === 0) return 0;
+  const s = Float64Array.from(xs).sort();
+  const pos = Math.min(1, Math.max(0, q)) * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+export function median(xs: ArrayLike<number>): number {
+  return quantile(xs, 0.5);
+}
+
+/** Accumulates forecast errors for one series: MAE, WAPE and interval coverage. */
+export class ErrorAccumulator {
+  count = 0;
+  absError = 0;
+  absActual = 0;
+  covered = 0;
+
+  add(actual: number, point: number, lower: number, upper: number): void {
+    this.count++;
+    this.absError += Math.abs(actual - point);
+    this.absActual += Math.abs(actual);
+    if (actual >= lower && actual <= upper) this.covered++;
+  }
+
+  merge(o: ErrorAccumulator): void {
+    this.count += o.count;
+    this.absError += o.absError;
+    this.absActual += o.absActual;
+    this.covered += o.covered;
+  }
+
+  mae(): number {
+    return this.count ? this.absError / this.count : NaN;
+  }
+  /** MAE scaled by the in-sample seasonal-naive MAE (Hyndman and Koehler 2006). */
+  mase(scale: number): number {
+    return scale > 0 && this.count ? this.mae() / scale : NaN;
+  }
+  wape(): number {
+    return this.absActual > 0 ? this.absError / this.absActual : NaN;
+  }
+  coverage(): number {
+    return this.count ? this.covered / this.count : NaN;
+  }
+}
+
+/** In-sample MAE of the seasonal naive forecast y[t] = y[t-m] over observed pairs: the MASE scale. */
+export function seasonalNaiveScale(
+  values: ArrayLike<number>,
+  observed: ArrayLike<number>,
+  m: number,
+  from = 0,
+  to = values.length,
+): number {
+  let s = 0;
+  let c = 0;
+  for (let t = Math.max(from, m); t < to; t++) {
+    if (!observed[t] || !observed[t - m]) continue;
+    s += Math.abs(values[t] - values[t - m]);
+    c++;
+  }
+  return c ? s / c : 0;
+}

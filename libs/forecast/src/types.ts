@@ -1,0 +1,43 @@
+/** Sampling step of the series we model: vCenter's historical perf interval, and the traces' grid. */
+export const STEP_SECONDS = 300;
+export const STEPS_PER_DAY = 288;
+export const STEPS_PER_WEEK = 2016;
+
+/** The horizons we forecast, in seconds: 1 h, 4 h and 24 h ahead. */
+export const HORIZONS_SECONDS = [3600, 4 * 3600, 24 * 3600] as const;
+
+export type Metric = 'cpuMhz' | 'memMb';
+
+/** A window of anticipated work (batch, backup, maintenance), epoch seconds, end exclusive. */
+export interface ScheduleWindow {
+  start: number;
+  end: number;
+  label?: string;
+}
+
+/** One horizon of one forecast: a point and a central prediction interval. */
+export interface HorizonForecast {
+  horizonSeconds: number;
+  /** epoch seconds of the forecast target */
+  at: number;
+  point: number;
+  lower: number;
+  upper: number;
+}
+
+export interface SeriesForecast {
+  metric: Metric;
+  /** epoch seconds of the origin (last sample used) */
+  origin: number;
+  horizons: HorizonForecast[];
+  /** the interval's nominal coverage, e.g. 0.9 */
+  coverage: number;
+  /** set when a baseline was used instead of the regression, with why */
+  fallback?: { kind: string; reason: string };
+}
+
+export interface ComponentForecast {
+  id: string;
+  cpuMhz: SeriesForecast;
+  memMb: SeriesForecast;
+}
