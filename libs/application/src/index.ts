@@ -10,3 +10,4 @@ export * from './topology/topology.service';
 export * from './power-events/scenario-event';
 export * from './power-events/handle-power-event.use-case';
 export * from './queue/bullmq-action-queue';
+export * from './forecast/forecast-pipeline.service';

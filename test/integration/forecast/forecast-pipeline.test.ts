@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ForecastPipelineService } from '@app/application';
+import { ForecastEntity, ForecastModelEntity, MetricSampleEntity, PowerEventEntity } from '@app/persistence';
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+
+const STEP = 300;
+const DAY = 86400;
+
+/** Synthetic perf history written to the real metric_samples table. */
+async function seed(db: TestDatabase, now: number) {
+  await db.dataSource.query(
+    `INSERT INTO hosts (id, name, cpu_mhz, mem_mb) VALUES ('host-calm', 'calm', 10000, 100000), ('host-hot', 'hot', 10000, 100000)`,
+  );
+  await db.dataSource.query(
+    `INSERT INTO components (id, name, layer, host_id) VALUES
+     ('vm-a', 'a', 'critical', 'host-calm'), ('vm-b', 'b', 'low', 'host-calm'),
+     ('vm-hot', 'hot', 'high', 'host-hot'), ('vm-new', 'new', 'medium', 'host-calm')`,
+  );
+  const rows: Partial<MetricSampleEntity>[] = [];
+  const start = now - 14 * DAY;
+  for (let t = start; t <= now; t += STEP) {
+    const daily = Math.sin((2 * Math.PI * (t % DAY)) / DAY);
+    rows.push({ entityId: 'vm-a', metric: 'cpuMhz', ts: new Date(t * 1000), value: 1500 + 500 * daily });
+    rows.push({ entityId: 'vm-b', metric: 'cpuMhz', ts: new Date(t * 1000), value: 800 + 300 * daily });
+    rows.push({ entityId: 'vm-a', metric: 'memMb', ts: new Date(t * 1000), value: 20000 });
+    // vm-hot: quiet for two weeks, then a steep climb over the last six hours towards the host's capacity.
+    const ramp = Math.max(0, 1 - (now - t) / (6 * 3600));
+    rows.push({
+      entityId: 'vm-hot',
+      metric: 'cpuMhz',
+      ts: new Date(t * 1000),
+      value: 2000 + 500 * daily + 6500 * ramp,
+    });
+  }
+  // vm-new: one day of history only.
+  for (let t = now - DAY; t <= now; t += STEP)
+    rows.push({ entityId: 'vm-new', metric: 'cpuMhz', ts: new Date(t * 1000), value: 500 });
+  for (let i = 0; i < rows.length; i += 2000)
+    await db.dataSource.getRepository(MetricSampleEntity).insert(rows.slice(i, i + 2000));
+}
+
+describe('forecast pipeline on real PostgreSQL', () => {
+  let db: TestDatabase;
+  let pipeline: ForecastPipelineService;
+  const now = Math.floor(Date.UTC(2026, 10, 20, 12, 0, 0) / 1000);
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: true });
+    await seed(db, now);
+    pipeline = new ForecastPipelineService(db.dataSource);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('trains one model per component and metric, and says which fell back to a baseline', async () => {
+    const result = await pipeline.train(new Date(now * 1000));
+    expect(result.models).toBe(5);
+    const newModel = await db.dataSource
+      .getRepository(ForecastModelEntity)
+      .findOneByOrFail({ key: 'vm-new' });
+    expect((newModel.error as { kind: string }).kind).not.toBe('ridge');
+    const calm = await db.dataSource
+      .getRepository(ForecastModelEntity)
+      .findOneByOrFail({ key: 'vm-a', metric: 'cpuMhz' });
+    expect((calm.error as { kind: string }).kind).toBe('ridge');
+  });
+
+  it('stores component, layer and host forecasts, and opens a shortage only for the host heading over its line', async () => {
+    const first = await pipeline.forecast(new Date(now * 1000));
+    expect(first.components).toBe(4);
+    expect(first.opened).toEqual([]); // one breach is not enough: it must be confirmed
+    const second = await pipeline.forecast(new Date((now + STEP) * 1000));
+    expect(second.opened.map((o) => o.host)).toEqual(['host-hot']);
+
+    const forecasts = db.dataSource.getRepository(ForecastEntity);
+    expect(await forecasts.countBy({ scope: 'layer', key: 'critical' })).toBeGreaterThan(0);
+    expect(await forecasts.countBy({ scope: 'host', key: 'host-hot' })).toBeGreaterThan(0);
+    const fallback = await forecasts.findOneByOrFail({ scope: 'component', key: 'vm-new' });
+    expect(fallback.method).toMatch(/^fallback:/);
+    const hot = await forecasts.findOneByOrFail({
+      scope: 'host',
+      key: 'host-hot',
+      metric: 'cpuMhz',
+      horizonSeconds: 3600,
+    });
+    expect(hot.upper).toBeGreaterThanOrEqual(hot.point);
+    expect(hot.point).toBeGreaterThanOrEqual(hot.lower);
+
+    const events = await db.dataSource.getRepository(PowerEventEntity).findBy({ kind: 'forecast_shortage' });
+    expect(events.map((e) => [e.device, e.source, e.status])).toEqual([['host-hot', 'forecast', 'open']]);
+    expect(events[0]!.detail).toMatch(/host-hot/);
+  });
+});
