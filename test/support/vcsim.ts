@@ -13,6 +13,11 @@ export interface VcsimOptions {
   clusters?: number;
   hostsPerCluster?: number;
   vmsPerHost?: number;
+  /**
+   * Exactly this many VMs in all, spread over the hosts in name order (the first hosts get one more);
+   * overrides vmsPerHost. E.g. 64 hosts / 2,500 VMs: 4 hosts with 40, 60 with 39.
+   */
+  totalVms?: number;
   standaloneHosts?: number;
   datastores?: number;
   tls?: boolean;
@@ -46,6 +51,11 @@ export interface Vcsim {
   env: Record<string, string>;
   /** Ms the simulator took from process start to ready (its own measure). */
   startupMs: number;
+  /**
+   * VMs carrying a Layershift.Layer tag. The simulator attaches the tags over its REST API and reads
+   * the associations back before printing VCSIM_READY, so they are all in place when startVcsim resolves.
+   */
+  taggedVms: number;
   pid: number;
   stop(): Promise<void>;
 }
@@ -64,7 +74,8 @@ export function buildVcsim(): Promise<string> {
 }
 
 export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
-  const bin = await buildVcsim();
+  // VCSIM_BIN: a prebuilt binary (e.g. another revision, to check that a test fails without a fix).
+  const bin = process.env.VCSIM_BIN || (await buildVcsim());
   const username = opts.username ?? 'user';
   const password = opts.password ?? 'pass';
   const args = [
@@ -87,6 +98,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     '-task-delay',
     String(opts.taskDelayMs ?? 0),
   ];
+  if (opts.totalVms !== undefined) args.push('-total-vms', String(opts.totalVms));
   if (opts.tls) args.push('-tls');
   if (opts.topologyFile) args.push('-topology-file', opts.topologyFile);
   if (opts.noTags) args.push('-no-tags');
@@ -108,6 +120,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     thumbprintSha256: env.VCSIM_THUMBPRINT_SHA256,
     env,
     startupMs: Number(env.VCSIM_STARTUP_MS),
+    taggedVms: Number(env.VCSIM_TAGGED_VMS ?? 0),
     pid: child.pid as number,
     stop: () => (stopped ??= kill(child)),
   };

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"io/ioutil"
 	"log"
@@ -35,6 +36,7 @@ type extensions struct {
 	knownSessions map[string]bool
 	revoked       map[string]bool
 	sdkRequests   int64
+	taggedVMs     int // VMs with a Layershift.Layer tag attached (read back at start-up)
 }
 
 type faultSpec struct {
@@ -63,6 +65,7 @@ func (x *extensions) taskDelay() time.Duration {
 func (x *extensions) install(svc *simulator.Service) {
 	fixEventTemplates()
 	configureHosts(x.inv)
+	fixDatastoreHosts()
 	for _, vm := range x.inv.vms {
 		simulator.Map.Put(&vmProxy{Self: types.ManagedObjectReference{Type: "LayershiftVM", Value: vm.Ref.Value}, vm: vm.Ref, x: x})
 	}
@@ -76,15 +79,18 @@ func (x *extensions) install(svc *simulator.Service) {
 		log.Printf("vcsim: PerformanceManager not found (%T); perf extension disabled", pmRef)
 	}
 	simulator.Map.Put(newExtensionManager())
+	simulator.Map.Put(&eventManagerProxy{Self: types.ManagedObjectReference{Type: "LayershiftEventManager", Value: simulator.Map.EventManager().Self.Value}})
 	x.topo = buildTopology(x.inv, !x.cfg.noTags)
 }
 
 // afterStart runs once the server listens, before the URL is printed.
 func (x *extensions) afterStart(srv *simulator.Server) error {
 	if !x.cfg.noTags {
-		if err := seedTags(srv, x.cfg, x.inv); err != nil {
+		n, err := seedTags(srv, x.cfg, x.inv)
+		if err != nil {
 			return fmt.Errorf("seed tags: %w", err)
 		}
+		x.taggedVMs = n
 	}
 	if x.cfg.topologyFile != "" {
 		if err := writeTopology(x.cfg.topologyFile, x.topo); err != nil {
@@ -101,7 +107,34 @@ var (
 	thisTypeRe   = regexp.MustCompile(`(<(?:[\w.-]+:)?_this\b[^>]*\btype=")(VirtualMachine|HostSystem)(")`)
 	vmMethods    = map[string]bool{"RelocateVM_Task": true, "MigrateVM_Task": true}
 	hostMethods  = map[string]bool{"EnterMaintenanceMode_Task": true, "ExitMaintenanceMode_Task": true, "DisconnectHost_Task": true, "ReconnectHost_Task": true}
+	// EventHistoryCollector cursor methods, routed to collectorProxy (eventlog.go).
+	collectorMethods   = map[string]bool{"ReadNextEvents": true, "ReadPreviousEvents": true, "RewindCollector": true, "ResetCollector": true}
+	collectorThisRe    = regexp.MustCompile(`(<(?:[\w.-]+:)?_this\b[^>]*\btype=")EventHistoryCollector("[^>]*>)([^<]*)<`)
+	eventManagerThisRe = regexp.MustCompile(`(<(?:[\w.-]+:)?_this\b[^>]*\btype=")EventManager(")`)
+	anyThisRe          = regexp.MustCompile(`<(?:[\w.-]+:)?_this\b[^>]*\btype="([^"]*)"[^>]*>([^<]*)<`)
+	// Methods simulator.Service.call serves without a session although vCenter requires one.
+	sessionlessInSimulator = map[string]bool{"RetrieveProperties": true, "RetrievePropertiesEx": true, "Fetch": true}
 )
+
+// rewriteCollector points _this of a cursor method at the collector's proxy (created on first use).
+func rewriteCollector(body []byte) []byte {
+	m := collectorThisRe.FindSubmatchIndex(body)
+	if m == nil {
+		return body
+	}
+	value := strings.TrimSpace(html.UnescapeString(string(body[m[6]:m[7]])))
+	ensureCollectorProxy(value)
+	out := append([]byte{}, body[:m[3]]...)
+	out = append(out, "LayershiftEventCollector"...)
+	return append(out, body[m[4]:]...)
+}
+
+func thisRef(body []byte) types.ManagedObjectReference {
+	if m := anyThisRe.FindSubmatch(body); m != nil {
+		return types.ManagedObjectReference{Type: string(m[1]), Value: strings.TrimSpace(html.UnescapeString(string(m[2])))}
+	}
+	return types.ManagedObjectReference{}
+}
 
 const sessionCookie = "vmware_soap_session"
 
@@ -124,8 +157,13 @@ func (x *extensions) middleware(next http.Handler) http.Handler {
 			http.Error(w, http.StatusText(status), status)
 			return
 		}
-		if c, err := r.Cookie(sessionCookie); err == nil && x.revoked[c.Value] {
-			stripCookie(r, sessionCookie)
+		sessionKey := ""
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			if x.revoked[c.Value] {
+				stripCookie(r, sessionCookie)
+			} else if x.knownSessions[c.Value] {
+				sessionKey = c.Value
+			}
 		}
 		x.mu.Unlock()
 
@@ -136,14 +174,39 @@ func (x *extensions) middleware(next http.Handler) http.Handler {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
+			method := ""
 			if m := bodyMethodRe.FindSubmatch(body); m != nil {
-				method := string(m[1])
+				method = string(m[1])
 				if vmMethods[method] || hostMethods[method] {
 					body = x.rewriteThis(body, vmMethods[method])
 				}
+				if collectorMethods[method] {
+					body = rewriteCollector(body)
+				}
+				if method == "CreateCollectorForEvents" {
+					body = eventManagerThisRe.ReplaceAll(body, []byte("${1}LayershiftEventManager${2}"))
+				}
+			}
+			// 0.24 answers RetrieveProperties(Ex) and Fetch without a session; vCenter faults
+			// NotAuthenticated (only RetrieveServiceContent and the Login methods work without one).
+			if sessionKey == "" && sessionlessInSimulator[method] {
+				writeFault(w, "The session is not authenticated.", &types.NotAuthenticated{NoPermission: types.NoPermission{
+					Object: thisRef(body), PrivilegeId: "System.View",
+				}})
+				return
 			}
 			r.Body = ioutil.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
+			if method == "Logout" && sessionKey != "" {
+				cw := &cookieWatcher{ResponseWriter: w, x: x}
+				next.ServeHTTP(cw, r)
+				if cw.status == http.StatusOK {
+					x.mu.Lock()
+					delete(x.knownSessions, sessionKey)
+					x.mu.Unlock()
+				}
+				return
+			}
 		}
 		next.ServeHTTP(&cookieWatcher{ResponseWriter: w, x: x}, r)
 	})
@@ -193,13 +256,15 @@ func stripCookie(r *http.Request, name string) {
 // cookieWatcher records the session keys the simulator hands out, so they can be revoked.
 type cookieWatcher struct {
 	http.ResponseWriter
-	x    *extensions
-	done bool
+	x      *extensions
+	done   bool
+	status int
 }
 
 func (c *cookieWatcher) WriteHeader(code int) {
 	if !c.done {
 		c.done = true
+		c.status = code
 		for _, v := range c.Header()["Set-Cookie"] {
 			if strings.HasPrefix(v, sessionCookie+"=") {
 				key := strings.SplitN(strings.TrimPrefix(v, sessionCookie+"="), ";", 2)[0]

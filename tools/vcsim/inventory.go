@@ -43,7 +43,20 @@ var memChoices = []int32{2048, 4096, 4096, 8192, 16384}
 
 func entityName(e mo.Entity) string { return e.Entity().Name }
 
-// buildInventory places cfg.vms VMs on every host (deterministic names and sizes, datastores
+// vmsOnHost: cfg.vms per host, or with -total-vms N, N spread over the hosts in index order (the
+// first N mod hosts hosts get one more).
+func vmsOnHost(cfg config, hostIndex, hosts int) int {
+	if cfg.totalVms < 0 || hosts == 0 {
+		return cfg.vms
+	}
+	n := cfg.totalVms / hosts
+	if hostIndex < cfg.totalVms%hosts {
+		n++
+	}
+	return n
+}
+
+// buildInventory places cfg.vms (or cfg.totalVms in all) VMs on the hosts (deterministic names and sizes, datastores
 // round-robin) and powers them on. Hosts are ordered by name so indexes are stable across runs.
 func buildInventory(ctx context.Context, c *vim25.Client, cfg config) (*inventory, error) {
 	inv := &inventory{vmByName: map[string]*vmInfo{}, hostByName: map[string]*hostInfo{}}
@@ -84,13 +97,14 @@ func buildInventory(ctx context.Context, c *vim25.Client, cfg config) (*inventor
 	// serialise everything (start-up of 2,500 VMs drops from ~9 s to a few seconds).
 	type job struct {
 		host hostInfo
-		n    int
+		n    int // VM index over the whole inventory (sizes, datastore, layer tag)
+		i    int // VM index on its host (name)
 	}
 	groups := map[int][]job{}
 	n := 0
 	for _, h := range inv.hosts {
-		for i := 0; i < cfg.vms; i++ {
-			groups[h.Index/hostsPerRack] = append(groups[h.Index/hostsPerRack], job{h, n})
+		for i := 0; i < vmsOnHost(cfg, h.Index, len(inv.hosts)); i++ {
+			groups[h.Index/hostsPerRack] = append(groups[h.Index/hostsPerRack], job{h, n, i})
 			n++
 		}
 	}
@@ -118,8 +132,7 @@ func buildInventory(ctx context.Context, c *vim25.Client, cfg config) (*inventor
 					}
 					pool, pools[h.Ref] = p, p
 				}
-				i := j.n - h.Index*cfg.vms
-				name := fmt.Sprintf("%s_VM%d", h.Name, i)
+				name := fmt.Sprintf("%s_VM%d", h.Name, j.i)
 				dsName := "LocalDS_0"
 				if len(inv.datastores) > 0 {
 					dsName = dsNames[j.n%len(dsNames)]

@@ -31,6 +31,7 @@ type config struct {
 	clusters     int
 	hosts        int
 	vms          int
+	totalVms     int
 	standalone   int
 	datastores   int
 	username     string
@@ -56,6 +57,7 @@ func main() {
 	flag.IntVar(&cfg.clusters, "clusters", 2, "clusters in the datacenter")
 	flag.IntVar(&cfg.hosts, "hosts", 4, "hosts per cluster")
 	flag.IntVar(&cfg.vms, "vms", 4, "VMs per host")
+	flag.IntVar(&cfg.totalVms, "total-vms", -1, "exactly this many VMs in all, spread over the hosts in name order (the first hosts get one more); overrides -vms")
 	flag.IntVar(&cfg.standalone, "standalone", 0, "standalone hosts (outside clusters), each with -vms VMs")
 	flag.IntVar(&cfg.datastores, "datastores", 2, "shared datastores mounted on every host")
 	flag.StringVar(&cfg.username, "username", envOr("VCSIM_USERNAME", "user"), "login user name (env VCSIM_USERNAME)")
@@ -107,6 +109,11 @@ func run(cfg config) error {
 	log.Printf("vcsim: model created in %s", time.Since(started))
 	defer model.Remove()
 
+	// Before any VM exists: the EventHistoryCollector cursor needs every event (eventlog.go).
+	if err := startEventLog(); err != nil {
+		return fmt.Errorf("event log: %w", err)
+	}
+
 	ctx := context.Background()
 	client, err := vim25.NewClient(ctx, model.Service)
 	if err != nil {
@@ -157,6 +164,7 @@ func run(cfg config) error {
 	}
 	fmt.Printf("VCSIM_INVENTORY=hosts=%d vms=%d clusters=%d datastores=%d\n",
 		len(inv.hosts), len(inv.vms), cfg.clusters, cfg.datastores)
+	fmt.Printf("VCSIM_TAGGED_VMS=%d\n", ext.taggedVMs)
 	fmt.Printf("VCSIM_STARTUP_MS=%d\n", time.Since(started).Milliseconds())
 	fmt.Println("VCSIM_READY=1")
 	_ = os.Stdout.Sync()

@@ -4,7 +4,7 @@
 #   tools/vcsim/start.sh stop                                      stop a --background instance
 #   tools/vcsim/start.sh status                                    print the URL of a running instance
 # Environment: VCSIM_PORT (18989), VCSIM_HOST (127.0.0.1), VCSIM_CLUSTERS (2), VCSIM_HOSTS (4 per
-# cluster), VCSIM_VMS (4 per host), VCSIM_DATASTORES (2), VCSIM_USERNAME/VCSIM_PASSWORD (user/pass),
+# cluster), VCSIM_VMS (4 per host), VCSIM_TOTAL_VMS (exact total, overrides VCSIM_VMS), VCSIM_DATASTORES (2), VCSIM_USERNAME/VCSIM_PASSWORD (user/pass),
 # VCSIM_TLS=1 (HTTPS), VCSIM_TASK_DELAY (ms), VCSIM_STATE_DIR (tools/vcsim/.run).
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -60,6 +60,7 @@ ARGS=(
   -task-delay "${VCSIM_TASK_DELAY:-0}"
   -topology-file "$STATE/topology.json"
 )
+[ -n "${VCSIM_TOTAL_VMS:-}" ] && ARGS+=(-total-vms "$VCSIM_TOTAL_VMS")
 [ "${VCSIM_TLS:-0}" = "1" ] && ARGS+=(-tls)
 
 if [ "$BACKGROUND" = "0" ]; then

@@ -16,7 +16,8 @@ import (
 // seedTags creates the tag category Layershift.Layer (Critical, High, Medium, Low) and attaches the
 // tags to VMs in the deterministic mix of layerFor, through the vAPI simulator's own REST endpoints
 // (its store is an unexported handler, so REST is the supported way in).
-func seedTags(srv *simulator.Server, cfg config, inv *inventory) error {
+// It returns the number of tagged VMs.
+func seedTags(srv *simulator.Server, cfg config, inv *inventory) (int, error) {
 	base := fmt.Sprintf("%s://%s/rest/com/vmware/cis", srv.URL.Scheme, srv.URL.Host)
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} // our own self-signed server
 	var session string
@@ -54,7 +55,7 @@ func seedTags(srv *simulator.Server, cfg config, inv *inventory) error {
 		Value string `json:"value"`
 	}
 	if err := call(http.MethodPost, "/session", nil, &id); err != nil {
-		return err
+		return 0, err
 	}
 	session = id.Value
 	defer func() { _ = call(http.MethodDelete, "/session", nil, nil) }()
@@ -63,7 +64,7 @@ func seedTags(srv *simulator.Server, cfg config, inv *inventory) error {
 		"name": "Layershift.Layer", "description": "Layershift relocation layer", "cardinality": "SINGLE",
 		"associable_types": []string{"VirtualMachine"},
 	}}, &id); err != nil {
-		return err
+		return 0, err
 	}
 	category := id.Value
 	tagIDs := map[string]string{}
@@ -71,7 +72,7 @@ func seedTags(srv *simulator.Server, cfg config, inv *inventory) error {
 		if err := call(http.MethodPost, "/tagging/tag", map[string]interface{}{"create_spec": map[string]interface{}{
 			"name": name, "description": "Layershift layer " + name, "category_id": category,
 		}}, &id); err != nil {
-			return err
+			return 0, err
 		}
 		tagIDs[name] = id.Value
 	}
@@ -84,8 +85,23 @@ func seedTags(srv *simulator.Server, cfg config, inv *inventory) error {
 	for name, objs := range objects {
 		path := "/tagging/tag-association/id:" + url.PathEscape(tagIDs[name]) + "?~action=attach-tag-to-multiple-objects"
 		if err := call(http.MethodPost, path, map[string]interface{}{"object_ids": objs}, nil); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	// Read the associations back, so VCSIM_READY (printed after this returns) means every tag is attached.
+	tagged := 0
+	for name, objs := range objects {
+		var attached struct {
+			Value []map[string]string `json:"value"`
+		}
+		path := "/tagging/tag-association/id:" + url.PathEscape(tagIDs[name]) + "?~action=list-attached-objects"
+		if err := call(http.MethodPost, path, map[string]interface{}{}, &attached); err != nil {
+			return 0, err
+		}
+		if len(attached.Value) != len(objs) {
+			return 0, fmt.Errorf("tag %s: %d objects attached, want %d", name, len(attached.Value), len(objs))
+		}
+		tagged += len(objs)
+	}
+	return tagged, nil
 }
