@@ -2,10 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '@app/domain';
-import { ActionAttemptEntity, ActionEntity } from '@app/persistence';
+import { ActionAttemptEntity, ActionEntity, PowerEventEntity, VcenterEventEntity } from '@app/persistence';
 import { readInventory, toDomain, VimClient, vmLiveState } from '@app/vsphere';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { createWorkerApp } from '../../../apps/worker/src/bootstrap';
+import { VcenterEventsService } from '../../../apps/worker/src/vcenter/vcenter-events.service';
 import { auth, testConfig } from '../../support/app-config';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { startVcsim, type Vcsim } from '../../support/vcsim';
@@ -178,5 +179,26 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
       status: 'succeeded',
       note: 'live state already matched the goal; nothing sent',
     });
+  });
+
+  it('stores each vCenter event once and turns a lost host into a host_failure event', async () => {
+    const events = worker.get(VcenterEventsService);
+    await events.pollOnce(); // whatever happened so far (the migrations above)
+    const snapshot = await readInventory(client);
+    const lost = snapshot.hosts[1]!.id;
+    const res = await fetch(`${sim.controlUrl}/control/hosts/${lost}/disconnect`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'lost' }),
+    });
+    expect(res.status).toBe(200);
+    const stored = await events.pollOnce();
+    expect(stored.map((e) => e.type)).toContain('HostConnectionLostEvent');
+    expect(await events.pollOnce()).toEqual([]);
+    const rows = await db.dataSource
+      .getRepository(VcenterEventEntity)
+      .findBy({ type: 'HostConnectionLostEvent' });
+    expect(rows).toHaveLength(1);
+    const failures = await db.dataSource.getRepository(PowerEventEntity).findBy({ kind: 'host_failure' });
+    expect(failures.map((f) => [f.device, f.source])).toEqual([[lost, 'vcenter-event']]);
   });
 });

@@ -8,7 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { ComponentEntity, MetricSampleEntity } from '@app/persistence';
 import { queryPerf, vmRef, type PerfSample, type VimClient } from '@app/vsphere';
-import { VIM_CLIENT } from '../vcenter/vim-client.provider';
+import { ensureConnected, VIM_CLIENT } from '../vcenter/vim-client.provider';
 
 /** Every 5 minutes: the last 5 minutes of real-time perf, averaged onto the forecaster's 5-minute grid. */
 const INTERVAL_MS = 5 * 60_000;
@@ -68,6 +68,7 @@ export class PerfCollectorService implements OnApplicationBootstrap, BeforeAppli
   /** Reads perf for every known VM and upserts the 5-minute means; returns the number of rows written. */
   async collect(): Promise<number> {
     if (!this.client) return 0;
+    await ensureConnected(this.client);
     const ids = (
       await this.dataSource
         .getRepository(ComponentEntity)

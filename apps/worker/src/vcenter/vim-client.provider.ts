@@ -33,3 +33,20 @@ export const vimClientProvider: Provider = {
     });
   },
 };
+
+const connecting = new WeakMap<VimClient, Promise<unknown>>();
+
+/**
+ * Logs the shared client in once, lazily (the worker starts even when vCenter is down). Concurrent callers share
+ * the login; a failed one is retried by the next caller. After that the client re-logs in by itself.
+ */
+export async function ensureConnected(client: VimClient): Promise<VimClient> {
+  if (client.hasSession) return client;
+  let p = connecting.get(client);
+  if (!p) {
+    p = client.connect().finally(() => connecting.delete(client));
+    connecting.set(client, p);
+  }
+  await p;
+  return client;
+}

@@ -15,6 +15,7 @@ import {
   type MoRef,
   type VimClient,
 } from '@app/vsphere';
+import { ensureConnected } from './vim-client.provider';
 
 /** How long a guest gets to shut down before the power is pulled (vCenter's own default is similar). */
 const GUEST_SHUTDOWN_TIMEOUT_MS = 120_000;
@@ -30,16 +31,10 @@ function describeError(e: unknown): string {
  * (a retry after a crash) from "the world changed" (refuse); `execute` runs the task and reports how it ended.
  */
 export class VsphereActionsAdapter implements VcenterActionsPort {
-  private connecting?: Promise<unknown>;
   constructor(private readonly client: VimClient) {}
 
-  /** Logs in once, lazily (the worker starts even when vCenter is down); a failed login is retried next time. */
-  private ready(): Promise<unknown> {
-    this.connecting ??= this.client.connect().catch((e: unknown) => {
-      this.connecting = undefined;
-      throw e;
-    });
-    return this.connecting;
+  private ready(): Promise<VimClient> {
+    return ensureConnected(this.client);
   }
 
   async precheck(a: PlanAction): Promise<PrecheckResult> {
