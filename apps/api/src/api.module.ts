@@ -3,13 +3,14 @@ import { type AppConfig, PlatformModule } from '@app/application';
 import { InventoryModule } from './inventory/inventory.module';
 import { PlansModule } from './plans/plans.module';
 import { TopologyModule } from './topology/topology.module';
+import { UiModule } from './ui';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config, 'api'), PlansModule, TopologyModule, InventoryModule],
+      imports: [PlatformModule.forRoot(config, 'api'), PlansModule, TopologyModule, InventoryModule, UiModule.forRoot()],
     };
   }
 }

@@ -1,0 +1,309 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join, resolve } from 'node:path';
+import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import Redis from 'ioredis';
+import { Logger } from 'nestjs-pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppConfig } from '@app/application';
+import { ComponentEntity, ForecastEntity } from '@app/persistence';
+import { ApiModule } from '../../../apps/api/src/api.module';
+import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { ValidationErrorFilter } from '../../../apps/api/src/http-errors.filter';
+import { UiModule } from '../../../apps/api/src/ui';
+import { auth, TEST_TOKEN, testConfig } from '../../support/app-config';
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+
+const ROOT = resolve(__dirname, '../../..');
+const DIST = join(ROOT, 'ui-plugin/dist');
+const SHOTS = join(ROOT, 'test-results/ui');
+const SCENARIO = JSON.parse(
+  readFileSync(join(ROOT, '../shared/scenarios/small-ups-on-battery.json'), 'utf8'),
+) as { components: Array<Record<string, any>> };
+
+/** The status of a GET sent with the path exactly as written (no URL normalisation). */
+function rawStatus(url: string): Promise<number> {
+  const u = new URL(url);
+  const path = url.slice(url.indexOf('/', u.protocol.length + 2));
+  return new Promise((ok, fail) => {
+    const req = request({ host: u.hostname, port: u.port, path, method: 'GET' }, (res) => {
+      res.resume();
+      ok(res.statusCode ?? 0);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+/** Whether api.module.ts already imports the UiModule; if not, the test adds it around ApiModule. */
+function uiWired(config: AppConfig): boolean {
+  return (ApiModule.forRoot(config).imports ?? []).some(
+    (m) => m === UiModule || (m as DynamicModule)?.module === UiModule,
+  );
+}
+
+async function startApi(config: AppConfig): Promise<INestApplication> {
+  if (uiWired(config)) return createApiApp(config);
+  @Module({})
+  class ApiWithUiModule {}
+  const app = await NestFactory.create(
+    { module: ApiWithUiModule, imports: [ApiModule.forRoot(config), UiModule.forRoot()] },
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ValidationErrorFilter());
+  return app;
+}
+
+describe('the vSphere Client plugin UI in headless Chromium', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let prefix: string;
+  let planId: string;
+  let actionCount: number;
+  const consoleLines: string[] = [];
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, 'index.html')))
+      throw new Error(
+        `ui-plugin/dist is missing: build the plugin first with ` +
+          `"npm --prefix ui-plugin ci && npm --prefix ui-plugin run build" (this test builds nothing itself)`,
+      );
+    mkdirSync(SHOTS, { recursive: true });
+    db = await createTestDatabase({ migrate: true });
+    const config = testConfig(db.url);
+    prefix = config.queuePrefix;
+    app = await startApi(config);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+    // A plan to look at, as an operator's audit makes one.
+    const res = await fetch(`${base}/api/v1/audits`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: SCENARIO, trigger: 'operator' }),
+    });
+    expect(res.status).toBe(201);
+    planId = ((await res.json()) as { planId: string }).planId;
+    const plan = (await (await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })).json()) as {
+      actions: unknown[];
+    };
+    actionCount = plan.actions.length;
+    expect(actionCount).toBeGreaterThan(0);
+
+    // An inventory for the Layers view: the scenario's VMs, every seventh without a layer tag (shown as medium,
+    // flagged), and a one-hour CPU forecast per layer.
+    await db.dataSource.getRepository(ComponentEntity).save(
+      SCENARIO.components.map((c, i) => ({
+        id: c.id,
+        name: c.name ?? c.id,
+        layer: i % 7 === 3 ? 'medium' : c.layer,
+        layerTagged: i % 7 !== 3,
+        hostId: c.host,
+        cpuMhz: c.cpuMhz,
+        memMb: c.memMb,
+        sensitive: !!c.sensitive,
+      })),
+    );
+    const now = Date.now();
+    const base0 = { critical: 60_000, high: 90_000, medium: 120_000, low: 40_000 } as const;
+    await db.dataSource.getRepository(ForecastEntity).save(
+      Object.entries(base0).flatMap(([layer, mhz]) =>
+        Array.from({ length: 12 }, (_, k) => {
+          const point = mhz * (1 + 0.15 * Math.sin(k / 2));
+          const spread = mhz * 0.04 * (1 + k / 4);
+          return {
+            scope: 'layer',
+            key: layer,
+            metric: 'cpuMhz',
+            horizonSeconds: 3600,
+            issuedAt: new Date(now),
+            targetAt: new Date(now + (k + 1) * 300_000),
+            point,
+            lower: point - spread,
+            upper: point + spread,
+            method: 'model',
+          };
+        }),
+      ),
+    );
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 1300 } });
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await db?.drop();
+  });
+
+  it('serves the manifest and the static files without a token, and nothing else', async () => {
+    const manifest = await fetch(`${base}/ui/plugin.json`);
+    expect(manifest.status).toBe(200);
+    const m = (await manifest.json()) as Record<string, any>;
+    expect(m.manifestVersion).toBe('1.0.0');
+    expect(m.global.view.uri).toBe('index.html#/plans');
+    expect(Object.keys(m.objects).sort()).toEqual(['ClusterComputeResource', 'HostSystem', 'VirtualMachine']);
+    expect((await fetch(`${base}/ui/`)).headers.get('content-type')).toMatch(/text\/html/);
+    expect((await fetch(`${base}/ui/plans/deep/link`)).status).toBe(200); // index.html fallback
+    expect((await fetch(`${base}/ui/nope.js`)).status).toBe(404);
+    // fetch() would normalise the dots away; send the raw path so the server sees the traversal attempt.
+    expect(await rawStatus(`${base}/ui/%2e%2e/%2e%2e/package.json`)).toBe(404);
+    expect(await rawStatus(`${base}/ui/..%2f..%2fpackage.json`)).toBe(404);
+    expect((await fetch(`${base}/api/v1/plans`)).status).toBe(401);
+  });
+
+  it('signs in with the api token, lists the plan and shows its actions', async () => {
+    await page.goto(`${base}/ui/`);
+    await page.locator('#ls-token').waitFor();
+    await shot('01-login');
+    await page.fill('#ls-token', TEST_TOKEN);
+    await page.click('button[type=submit]');
+
+    const row = page.locator('clr-datagrid.ls-plans clr-dg-row', { hasText: planId.slice(0, 8) });
+    await row.waitFor();
+    await expect(row.locator('.label').first().textContent()).resolves.toContain('proposed');
+    await shot('02-plans');
+
+    await row.locator('a').click();
+    await page.locator('.ls-plan-id', { hasText: planId }).waitFor();
+    const rows = page.locator('ls-actions-grid clr-dg-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(Math.min(actionCount, 25));
+    await expect(page.locator('ls-actions-grid clr-dg-pagination').textContent()).resolves.toContain(
+      `of ${actionCount} actions`,
+    );
+    const plan = (await (await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })).json()) as {
+      actions: Array<{ seq: number; component: string | null; host: string | null; kind: string }>;
+    };
+    const first = [...plan.actions].sort((a, b) => a.seq - b.seq)[0];
+    await expect(rows.first().locator('.ls-component').textContent()).resolves.toContain(
+      first.component ?? first.host ?? '-',
+    );
+    await expect(page.locator('.ls-plan-state').textContent()).resolves.toContain('proposed');
+    await shot('03-plan');
+  });
+
+  it('approves the plan after a confirmation and shows the new state', async () => {
+    await page.click('button.ls-approve');
+    await page.locator('.modal-dialog', { hasText: 'Approve this plan?' }).waitFor();
+    await shot('04-approve-confirm');
+    await page.click('button.ls-confirm');
+    await page.locator('.ls-approved', { hasText: `${actionCount} actions queued` }).waitFor();
+    await page.locator('.ls-plan-state', { hasText: 'approved' }).waitFor();
+    await page.locator('ls-actions-grid .ls-state', { hasText: 'queued' }).first().waitFor();
+    expect(await page.locator('button.ls-approve').isDisabled()).toBe(true);
+    await shot('05-plan-approved');
+
+    const after = (await (await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })).json()) as {
+      state: string;
+      approvedBy: string;
+    };
+    expect(after.state).toBe('approved');
+    expect(after.approvedBy).toMatch(/^token#1:/);
+  });
+
+  it('lists the approved plan under pending moves', async () => {
+    await page.click('a.nav-link:text("Pending moves")');
+    await page.locator('a', { hasText: planId.slice(0, 8) }).waitFor();
+    await page.locator('ls-actions-grid .ls-state', { hasText: 'queued' }).first().waitFor();
+    await expect(page.locator('ls-actions-grid clr-dg-pagination').first().textContent()).resolves.toContain(
+      `of ${actionCount} actions`,
+    );
+    await shot('06-pending');
+  });
+
+  it('shows components by layer with untagged VMs flagged, and a forecast per layer', async () => {
+    await page.click('a.nav-link:text("Layers")');
+    await page.locator('.ls-layer-card').first().waitFor();
+    expect(await page.locator('.ls-layer-card').count()).toBe(4);
+    const untagged = SCENARIO.components.filter((_, i) => i % 7 === 3).length;
+    await expect(page.locator('.ls-untagged-alert').textContent()).resolves.toContain(`${untagged} VMs`);
+    for (const layer of ['critical', 'high', 'medium', 'low'])
+      expect(await page.locator(`.ls-layer-card[data-layer=${layer}] svg.ls-chart path.band`).count()).toBe(
+        1,
+      );
+    const flagged = SCENARIO.components[3].id as string;
+    await expect(
+      page.locator(`clr-dg-row[data-component="${flagged}"] .ls-untagged`).textContent(),
+    ).resolves.toContain('untagged');
+    await shot('07-layers');
+  });
+
+  it('inside the vSphere Client, sends the SDK session as vmware-api-session-id and shows the object monitor view', async () => {
+    const plan = (await (await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })).json()) as {
+      actions: Array<{ seq: number; component: string | null }>;
+    };
+    const vm = plan.actions.find((a) => a.component)!.component!;
+    const session = 'fake-vsphere-session-for-this-test';
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 700 } });
+    // The part of htmlClientSdk the plugin uses, as the vSphere Client provides it in the plugin's iframe.
+    await ctx.addInitScript(
+      ([token, objectId]) => {
+        (globalThis as any).htmlClientSdk = {
+          initialize: (cb: () => void) => setTimeout(cb, 0),
+          app: {
+            getSessionInfo: (cb: (i: { sessionToken: string }) => void) => cb({ sessionToken: token }),
+            getContextObjects: () => [{ id: objectId }],
+          },
+        };
+      },
+      [session, `urn:vmomi:VirtualMachine:${vm}:00000000-0000-0000-0000-000000000001`] as const,
+    );
+    // Stands in for the backend's side (cloning the vCenter session), which this test does not cover: the
+    // request is checked for the session header, then sent on with the api token.
+    const seen: Array<Record<string, string>> = [];
+    await ctx.route('**/api/v1/**', async (route) => {
+      const headers = route.request().headers();
+      seen.push(headers);
+      const { ['vmware-api-session-id']: _session, ...rest } = headers;
+      await route.continue({ headers: { ...rest, authorization: `Bearer ${TEST_TOKEN}` } });
+    });
+    const embedded = await ctx.newPage();
+    embedded.on('pageerror', (e) => pageErrors.push(e.message));
+    await embedded.goto(`${base}/ui/index.html#/monitor`);
+    await embedded.locator('ls-actions-grid .ls-component', { hasText: vm }).first().waitFor();
+    expect(await embedded.locator('header.header').count()).toBe(0); // the vSphere Client has its own header
+    expect(await embedded.locator('#ls-token').count()).toBe(0); // and no login form
+    await embedded.screenshot({ path: join(SHOTS, '08-vsphere-vm-monitor.png') });
+    await ctx.close();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const h of seen) {
+      expect(h['vmware-api-session-id']).toBe(session);
+      expect(h.authorization).toBeUndefined();
+    }
+  });
+
+  it('kept the token out of the page console and raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+    expect(consoleLines.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(consoleLines.join('\n')).not.toContain(TEST_TOKEN);
+  });
+});
