@@ -4,7 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && bash scripts/build-ui.sh && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -12,6 +12,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/bin bin
+COPY --from=build /app/ui-plugin/dist ui-plugin/dist
 COPY package.json ./
 USER node
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -6,6 +6,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/services.sh
 echo "== build"
 npm run --silent build
+echo "== ui-plugin build"
+bash scripts/build-ui.sh
 echo "== lint"
 npm run --silent lint
 echo "== tests"
