@@ -10,6 +10,7 @@ mkdir -p "$RUN"
 API_PORT="${API_PORT:-8080}"
 WORKER_PORT="${WORKER_PORT:-8081}"
 VCSIM_PORT="${VCSIM_PORT:-18989}"
+SNMP_PORT="${SNMP_PORT:-1162}"
 DB="${DEMO_DATABASE:-layershift_demo}"
 
 pids=()
@@ -48,8 +49,11 @@ node dist/libs/persistence/src/cli/migrate.js up
 [ -s "$RUN/api-token" ] || (umask 077; openssl rand -hex 24 >"$RUN/api-token")
 printf '%s' "${VCSIM_PASSWORD:-pass}" >"$RUN/vcenter-password"; chmod 600 "$RUN/vcenter-password"
 export LAYERSHIFT_API_TOKENS_FILE="$PWD/$RUN/api-token"
-export VCENTER_URL="$VCSIM_SDK_URL" VCENTER_USERNAME="${VCSIM_USERNAME:-user}" VCENTER_PASSWORD_FILE="$PWD/$RUN/vcenter-password"
+export VCENTER_URL="$VCSIM_BASE_URL/sdk" VCENTER_USERNAME="${VCSIM_USERNAME:-user}" VCENTER_PASSWORD_FILE="$PWD/$RUN/vcenter-password"
 export API_PORT WORKER_PORT LOG_LEVEL="${LOG_LEVEL:-warn}" LAYERSHIFT_QUEUE_PREFIX="layershift-demo"
+# The UPS's SNMP community, in a file like every secret; a short confirmation delay so the demo does not wait 30 s.
+[ -s "$RUN/snmp-communities" ] || (umask 077; printf 'demo-%s\n' "$(openssl rand -hex 6)" >"$RUN/snmp-communities")
+export SNMP_TRAP_ADDRESS=127.0.0.1 SNMP_TRAP_PORT="$SNMP_PORT" SNMP_COMMUNITIES_FILE="$PWD/$RUN/snmp-communities" SNMP_CONFIRM_DELAY_MS=3000
 
 echo "== api and worker"
 node dist/apps/api/src/main.js >"$RUN/api.log" 2>&1 & pids+=($!)
@@ -63,15 +67,17 @@ curl -sf "http://127.0.0.1:$API_PORT/health" >/dev/null || { echo "api did not c
 cat <<TXT
 
 Layershift demo is up:
-  vCenter (vcsim)   $VCSIM_SDK_URL
+  vCenter (vcsim)   $VCSIM_BASE_URL/sdk
   api               http://127.0.0.1:$API_PORT   (OpenAPI: http://127.0.0.1:$API_PORT/api/docs)
-  worker            http://127.0.0.1:$WORKER_PORT/health
+  worker            http://127.0.0.1:$WORKER_PORT/health, SNMP traps on udp 127.0.0.1:$SNMP_PORT
+  plugin UI         http://127.0.0.1:$API_PORT/ui/
   api token         in $RUN/api-token (send as "Authorization: Bearer <token>")
   logs              $RUN/api.log, $RUN/worker.log
 TXT
 
 node dist/apps/cli/src/main.js demo-walkthrough --api "http://127.0.0.1:$API_PORT" --token-file "$RUN/api-token" \
-  --topology "$RUN/vcsim/topology.json" || echo "(walk-through failed; the stack stays up for a look)"
+  --topology "$RUN/vcsim/topology.json" \
+  --snmp-port "$SNMP_PORT" --community-file "$RUN/snmp-communities" || echo "(walk-through failed; the stack stays up for a look)"
 
 if [ "${DEMO_EXIT:-0}" = "1" ]; then exit 0; fi
 echo

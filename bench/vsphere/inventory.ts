@@ -3,7 +3,8 @@
  * Reads the 64-host inventory from one vcsim with our client and with govmomi (VMware's Go SDK, the peer in
  * ../shared/tools/govmomi-inventory, built into /tmp), same properties, same process-free conditions: each run logs in,
  * creates a ContainerView, retrieves VMs and hosts, logs out. Then: the delay from a change in vcsim (a vMotion task
- * completing) to the InventoryWatcher delivering it.
+ * completing) to the InventoryWatcher delivering it. Then (SYNC=0 skips) the sync into PostgreSQL: see ./sync.ts.
+ * RUNS (7) interleaved runs of the read; SYNC_RUNS (5) full syncs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
   type InventoryDelta,
 } from '@app/vsphere';
 import { startVcsim } from '../../test/support/vcsim';
+import { benchSync } from './sync';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const GOVMOMI_SRC = '../shared/tools/govmomi-inventory/main.go';
@@ -45,44 +47,53 @@ async function oursSameProperties(
   sdkUrl: string,
   username: string,
   password: string,
+  parallel = false,
 ): Promise<{ ms: number; vms: number; hosts: number }> {
   const t0 = performance.now();
   const c = new VimClient({ url: sdkUrl, username, password });
   await c.connect();
   const view = await createContainerView(c, ['VirtualMachine', 'HostSystem']);
-  const vms = await retrieve(c, {
-    propSet: [
-      {
-        type: 'VirtualMachine',
-        pathSet: [
-          'name',
-          'runtime.host',
-          'runtime.powerState',
-          'config.hardware.memoryMB',
-          'config.hardware.numCPU',
-          'datastore',
-          'network',
-        ],
-      },
-    ],
-    objectSet: [{ obj: view, viaContainerView: true }],
-  });
-  const hosts = await retrieve(c, {
-    propSet: [
-      {
-        type: 'HostSystem',
-        pathSet: [
-          'name',
-          'runtime.connectionState',
-          'runtime.inMaintenanceMode',
-          'summary.hardware',
-          'datastore',
-          'network',
-        ],
-      },
-    ],
-    objectSet: [{ obj: view, viaContainerView: true }],
-  });
+  const readVms = () =>
+    retrieve(c, {
+      propSet: [
+        {
+          type: 'VirtualMachine',
+          pathSet: [
+            'name',
+            'runtime.host',
+            'runtime.powerState',
+            'config.hardware.memoryMB',
+            'config.hardware.numCPU',
+            'datastore',
+            'network',
+          ],
+        },
+      ],
+      objectSet: [{ obj: view, viaContainerView: true }],
+    });
+  const readHosts = () =>
+    retrieve(c, {
+      propSet: [
+        {
+          type: 'HostSystem',
+          pathSet: [
+            'name',
+            'runtime.connectionState',
+            'runtime.inMaintenanceMode',
+            'summary.hardware',
+            'datastore',
+            'network',
+          ],
+        },
+      ],
+      objectSet: [{ obj: view, viaContainerView: true }],
+    });
+  let vms, hosts;
+  if (parallel) [vms, hosts] = await Promise.all([readVms(), readHosts()]);
+  else {
+    vms = await readVms(); // the order govmomi-inventory uses
+    hosts = await readHosts();
+  }
   const ms = performance.now() - t0;
   await c.close();
   return { ms, vms: vms.length, hosts: hosts.length };
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
     u.username = sim.username;
     u.password = sim.password;
     const ours: number[] = [];
+    const oursParallel: number[] = [];
     const theirs: number[] = [];
     const full: number[] = [];
     let counts = '';
@@ -110,6 +122,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const r = await oursSameProperties(sim.sdkUrl, sim.username, sim.password);
       ours.push(r.ms);
+      oursParallel.push((await oursSameProperties(sim.sdkUrl, sim.username, sim.password, true)).ms);
       counts = `${r.hosts} hosts, ${r.vms} VMs`;
       const out = execFileSync(gobin, ['-url', u.toString(), '-n', '1']).toString();
       const m = /run \d+: (\d+) ms, (\d+) VMs, (\d+) hosts/.exec(out);
@@ -170,14 +183,23 @@ async function main(): Promise<void> {
     console.log(
       `| govmomi (Go SDK): login + view + VMs and hosts, same properties | ${f(median(theirs))} | ${f(p95(theirs))} |`,
     );
-    console.log(`| layershift vim25 client: same properties | ${f(median(ours))} | ${f(p95(ours))} |`);
+    console.log(
+      `| layershift vim25 client: same properties, VMs then hosts | ${f(median(ours))} | ${f(p95(ours))} |`,
+    );
+    console.log(
+      `| layershift vim25 client: same properties, VMs and hosts at once | ${f(median(oursParallel))} | ${f(p95(oursParallel))} |`,
+    );
     console.log(
       `| layershift readInventory (all types and properties we sync) | ${f(median(full))} | ${f(p95(full))} |`,
     );
     console.log(
       `| change in vcsim (task done) -> InventoryWatcher delta (n=${delays.length}) | ${f(median(delays))} | ${f(p95(delays))} |`,
     );
-    console.log(`ratio ours/govmomi (median): ${(median(ours) / median(theirs)).toFixed(2)}`);
+    console.log(
+      `ratio ours/govmomi (median): sequential ${(median(ours) / median(theirs)).toFixed(2)}, ` +
+        `at once ${(median(oursParallel) / median(theirs)).toFixed(2)}`,
+    );
+    if (process.env.SYNC !== '0') await benchSync(sim, Number(process.env.SYNC_RUNS ?? 5), 20);
   } finally {
     await sim.stop();
   }

@@ -14,6 +14,7 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
     API_PORT: '0',
     WORKER_PORT: '0',
     LOG_LEVEL: 'warn',
+    SNMP_TRAP_PORT: 'off',
     ...extra,
   });
 }

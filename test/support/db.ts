@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '@app/persistence';
 
 /** The real PostgreSQL the suite runs against (CI starts it; docker-compose brings it elsewhere). */
-export const PG_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, PlatformModule } from '@app/application';
+import { AlarmActionsModule } from './alarm-actions/alarm-actions.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { PlansModule } from './plans/plans.module';
 import { TopologyModule } from './topology/topology.module';
@@ -10,7 +11,14 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config, 'api'), PlansModule, TopologyModule, InventoryModule, UiModule.forRoot()],
+      imports: [
+        PlatformModule.forRoot(config, 'api'),
+        PlansModule,
+        TopologyModule,
+        InventoryModule,
+        AlarmActionsModule,
+        UiModule.forRoot(),
+      ],
     };
   }
 }

@@ -3,13 +3,20 @@ import { type AppConfig, PlatformModule } from '@app/application';
 import { ActionsModule } from './actions/actions.module';
 import { AuditsModule } from './audits/audits.module';
 import { ForecastModule } from './forecast/forecast.module';
+import { SnmpModule } from './snmp/snmp.module';
 
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot(config, 'worker'), ActionsModule, AuditsModule, ForecastModule],
+      imports: [
+        PlatformModule.forRoot(config, 'worker'),
+        ActionsModule,
+        AuditsModule,
+        ForecastModule,
+        SnmpModule,
+      ],
     };
   }
 }

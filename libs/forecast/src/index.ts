@@ -10,3 +10,4 @@ export * from './evaluate';
 export * from './rollup';
 export * from './scenario-forecast';
 export * from './trigger';
+export * from './trend';

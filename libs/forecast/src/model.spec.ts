@@ -48,6 +48,24 @@ describe('ComponentModel', () => {
     expect(() => ComponentModel.fromJSON({ format: 'x' } as never)).toThrow();
   });
 
+  it('forecasts from a history exactly as from the same origin of a prepared series, with the recent trend', () => {
+    for (const cpu of [false, true]) {
+      const m = cpu ? ComponentModel.train(series(values.slice(0, trainEnd)), { metric: 'cpuMhz' }) : model;
+      const all = m.prepare(values, T0, 300);
+      for (const i of [trainEnd + 5, trainEnd + 123]) {
+        const a = m.forecast(series(values.slice(0, i + 1)));
+        const b = m.forecastAt(all, i);
+        expect(a.origin).toBe(b.origin);
+        a.horizons.forEach((h, k) => {
+          expect(h.point).toBeCloseTo(b.horizons[k].point, 6);
+          expect(h.upper).toBeCloseTo(b.horizons[k].upper, 6);
+        });
+        expect(a.trend).toEqual(b.trend);
+        expect(a.trend?.windowSeconds).toBe(7200);
+      }
+    }
+  });
+
   it('falls back to a baseline with a reason when history is too short, and never crashes', () => {
     const short = ComponentModel.train(series(dailySeries(3, 1)), { metric: 'cpuMhz' });
     expect(short.kind).toBe('seasonal-naive');

@@ -1,9 +1,9 @@
-import type { MultivariateLinearRegression } from 'ml-regression';
 import { normaliseSchedule } from './calendar';
 import type { CleanSeries } from './clean';
 import { FEATURE_COUNT, FEATURE_NAMES, LOOKBACK_SLOTS, prefixSums, writeFeatures } from './features';
 import { quantile } from './stats';
-import { fitRidge, loadLinearModel, type LinearModelJSON } from './ridge';
+import { fitRidge, predictRow, type LinearModelJSON } from './ridge';
+import { recentTrend } from './trend';
 import {
   HORIZONS_SECONDS,
   STEPS_PER_DAY,
@@ -122,6 +122,11 @@ export const DEFAULT_TRAIN: Required<Omit<TrainOptions, 'metric' | 'schedule' | 
   minTrainRows: 3 * STEPS_PER_DAY,
 };
 
+function withTrend(f: SeriesForecast, trend: SeriesForecast['trend']): SeriesForecast {
+  if (trend) f.trend = trend;
+  return f;
+}
+
 function fwd(t: Transform, v: number): number {
   return t === 'log1p' ? Math.log1p(Math.max(0, v)) : v;
 }
@@ -138,12 +143,12 @@ export function defaultTransform(metric: Metric): Transform {
  * Train one component's model for one metric. Never throws on bad data: with too little history it returns a
  * baseline model (seasonal naive, naive or constant) whose fallbackReason says why.
  */
-export class ComponentModel {
-  private linear: (MultivariateLinearRegression | undefined)[];
+/** Scratch buffers for forecast(): one forecast at a time (JS is single-threaded), reused to avoid allocations. */
+let scratchZ = new Float64Array(0);
+const scratchFeat = new Float64Array(FEATURE_COUNT);
 
-  private constructor(readonly json: ComponentModelJSON) {
-    this.linear = json.horizons.map((h) => (h.linear ? loadLinearModel(h.linear) : undefined));
-  }
+export class ComponentModel {
+  private constructor(readonly json: ComponentModelJSON) {}
 
   static fromJSON(json: ComponentModelJSON): ComponentModel {
     if (json?.format !== 'layershift.forecast.component-model' || json.version !== 1)
@@ -339,11 +344,31 @@ export class ComponentModel {
    */
   forecast(history: CleanSeries, schedule?: readonly ScheduleWindow[]): SeriesForecast {
     const n = history.values.length;
-    // only the tail the features read is transformed, and means are summed directly (no prefix sums)
+    // only the tail the features read, and within it only the slots they read, are transformed (lags and the
+    // last day's windows, plus a 13-slot window a week before each regression horizon's target); window means
+    // are summed directly (no prefix sums)
     const from = Math.max(0, n - LOOKBACK_SLOTS - 1);
     const values = history.values.subarray(from);
-    const z = new Float64Array(values.length);
-    for (let k = 0; k < values.length; k++) z[k] = fwd(this.json.transform, values[k]);
+    const len = values.length;
+    if (scratchZ.length < len) scratchZ = new Float64Array(Math.max(len, LOOKBACK_SLOTS + 1));
+    const z = scratchZ.subarray(0, len);
+    const i = len - 1;
+    const t = this.json.transform;
+    const fill = (a: number, b: number) => {
+      for (let k = Math.max(0, a); k <= Math.min(i, b); k++) z[k] = fwd(t, values[k]);
+    };
+    if (this.json.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
+      let lo = i;
+      for (const hm of this.json.horizons) {
+        if (hm.method === 'naive') continue;
+        lo = Math.min(lo, i - STEPS_PER_DAY + 1, i + hm.steps - STEPS_PER_DAY - 6);
+        if (hm.method !== 'seasonal-naive') {
+          const cw = i + hm.steps - 7 * STEPS_PER_DAY;
+          fill(cw - 6, cw + 6);
+        }
+      }
+      fill(lo, i);
+    } else fill(0, i);
     const ctx: PreparedSeries = {
       values,
       z,
@@ -352,7 +377,7 @@ export class ComponentModel {
       stepSeconds: history.stepSeconds,
       schedule: normaliseSchedule(schedule),
     };
-    return this.forecastAt(ctx, n - 1 - from);
+    return this.forecastAt(ctx, i);
   }
 
   /** Transform a whole (filled) series once, to forecast from many origins in it (evaluation, replays). */
@@ -375,9 +400,10 @@ export class ComponentModel {
     const out: HorizonForecast[] = [];
     let fallback: SeriesForecast['fallback'];
     if (j.fallbackReason) fallback = { kind: j.kind, reason: j.fallbackReason };
+    const trend = i >= 0 ? recentTrend(ctx.values, i, step) : undefined;
 
     if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
-      const feat = new Array<number>(FEATURE_COUNT);
+      const feat = scratchFeat;
       for (let k = 0; k < j.horizons.length; k++) {
         const hm = j.horizons[k];
         if (hm.method === 'naive' || hm.method === 'seasonal-naive') {
@@ -387,10 +413,11 @@ export class ComponentModel {
           continue;
         }
         writeFeatures(ctx.z, ctx.p, i, hm.steps, origin, step, ctx.schedule, feat, j.levelFeature !== false);
-        const zHat = ctx.z[i] + this.linear[k]!.predict(feat)[0];
+        // the stored ml-regression weights, applied as a plain dot product (no per-call matrix allocations)
+        const zHat = ctx.z[i] + predictRow(hm.linear!.weights, feat);
         out.push(this.horizonOut(hm, origin, zHat, j.transform));
       }
-      return { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback };
+      return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend);
     }
     if (j.kind === 'ridge')
       fallback = {
@@ -415,7 +442,7 @@ export class ComponentModel {
         base = ctx.values[i + hm.steps - STEPS_PER_DAY];
       out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform));
     }
-    return { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback };
+    return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend);
   }
 
   private horizonOut(hm: HorizonModel, origin: number, zHat: number, t: Transform): HorizonForecast {

@@ -1,3 +1,4 @@
+import { sumTrends } from './trend';
 import type { HorizonForecast, SeriesForecast } from './types';
 
 /**
@@ -47,6 +48,8 @@ export function rollUp(parts: readonly SeriesForecast[], rho = 0.5): SeriesForec
     fallback: fallbacks
       ? { kind: 'partial', reason: `${fallbacks} of ${parts.length} components on a baseline` }
       : undefined,
+    // the parts' resistant lines add (an approximation of the sum's own line: medians do not add exactly)
+    trend: sumTrends(parts.map((p) => p.trend)),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTrigger, INITIAL_TRIGGER_STATE, type CapacityTarget, type TriggerState } from './trigger';
 import type { SeriesForecast } from './types';
+import type { RecentTrend } from './trend';
 
 const host: CapacityTarget = {
   id: 'host-1',
@@ -19,10 +20,13 @@ const fc = (u1: number, u4: number, u24 = 0): SeriesForecast => ({
   ],
 });
 
+// the interval-bound behaviour (breachOn 'upper'); the default breaches on the point forecast
+const UPPER = { breachOn: 'upper' } as const;
+
 function run(uppers: [number, number][], start: TriggerState = INITIAL_TRIGGER_STATE) {
   let state = start;
   return uppers.map(([a, b], k) => {
-    const d = evaluateTrigger(host, { cpuMhz: fc(a, b) }, k * 300, state, {}, { cpuMhz: 5000 });
+    const d = evaluateTrigger(host, { cpuMhz: fc(a, b) }, k * 300, state, UPPER, { cpuMhz: 5000 });
     state = d.state;
     return d;
   });
@@ -37,7 +41,9 @@ describe('evaluateTrigger', () => {
     ]);
     expect(d.map((x) => x.action)).toEqual(['none', 'none', 'none']);
     expect(d[0].breach?.horizonSeconds).toBe(14400);
-    expect(evaluateTrigger(host, { cpuMhz: fc(5000, 5000, 20000) }, 0).breach).toBeUndefined();
+    expect(
+      evaluateTrigger(host, { cpuMhz: fc(5000, 5000, 20000) }, 0, undefined, UPPER).breach,
+    ).toBeUndefined();
   });
 
   it('opens after two confirmations with an event and an explanation, estimating the crossing time', () => {
@@ -71,7 +77,7 @@ describe('evaluateTrigger', () => {
     let state = opened;
     const actions: string[] = [];
     for (let k = 0; k < 20; k++) {
-      const d = evaluateTrigger(host, { cpuMhz: fc(6000, 6000) }, k * 300, state);
+      const d = evaluateTrigger(host, { cpuMhz: fc(6000, 6000) }, k * 300, state, UPPER);
       actions.push(d.action);
       state = d.state;
     }
@@ -83,15 +89,85 @@ describe('evaluateTrigger', () => {
   it('checks memory too and flags a late warning', () => {
     const t: CapacityTarget = { ...host, capacity: { cpuMhz: 10000, memMb: 1000 } };
     const mem: SeriesForecast = { ...fc(900, 900), metric: 'memMb' };
-    const d = evaluateTrigger(
-      t,
-      { cpuMhz: fc(1000, 1000), memMb: mem },
-      0,
-      INITIAL_TRIGGER_STATE,
-      {},
-      { memMb: 790 },
-    );
+    const d = evaluateTrigger(t, { cpuMhz: fc(1000, 1000), memMb: mem }, 0, INITIAL_TRIGGER_STATE, UPPER, {
+      memMb: 790,
+    });
     expect(d.breach?.metric).toBe('memMb');
     expect(d.explanation).toMatch(/late/);
+  });
+
+  it('by default breaches on the point forecast, not an upper bound alone', () => {
+    // upper 9000 > 8000 but point 7200 < 8000
+    expect(evaluateTrigger(host, { cpuMhz: fc(9000, 9000) }, 0).breach).toBeUndefined();
+    // point 0.8 x 11000 = 8800 > 8000
+    const d = evaluateTrigger(host, { cpuMhz: fc(11000, 11000) }, 0);
+    expect(d.breach).toMatchObject({ source: 'forecast', horizonSeconds: 3600 });
+    expect(d.explanation).toMatch(/point forecast/);
+  });
+
+  const withTrend = (trend: RecentTrend): SeriesForecast => ({ ...fc(5000, 5000), trend });
+  const perHour = (x: number) => x / 3600;
+
+  it('opens on a steady ramp whose 2 h extrapolation crosses, after two confirmations, with the crossing time', () => {
+    // level 6000 rising 1500/h steadily: 9000 in 2 h > 8000; crossing in (8000-6000)/1500 h = 80 min
+    const ramp = withTrend({
+      windowSeconds: 7200,
+      level: 6000,
+      slope: perHour(1500),
+      leftSlope: perHour(1400),
+      rightSlope: perHour(1600),
+    });
+    let state: TriggerState = INITIAL_TRIGGER_STATE;
+    const actions = [0, 1].map((k) => {
+      const d = evaluateTrigger(host, { cpuMhz: ramp }, k * 300, state);
+      state = d.state;
+      return d;
+    });
+    expect(actions.map((d) => d.action)).toEqual(['none', 'open']);
+    expect(actions[1].breach).toMatchObject({ source: 'trend', crossingInSeconds: 4800 });
+    expect(actions[1].explanation).toMatch(/rising steadily.*crossing expected in ~80 min/);
+  });
+
+  it('ignores a step (one half-slope flat), a falling trend, and a ramp that stays below within 2 h', () => {
+    const step = withTrend({
+      windowSeconds: 7200,
+      level: 6000,
+      slope: perHour(1500),
+      leftSlope: perHour(3000),
+      rightSlope: 0,
+    });
+    const slow = withTrend({
+      windowSeconds: 7200,
+      level: 6000,
+      slope: perHour(900),
+      leftSlope: perHour(900),
+      rightSlope: perHour(900),
+    });
+    const falling = withTrend({
+      windowSeconds: 7200,
+      level: 7900,
+      slope: perHour(-500),
+      leftSlope: perHour(-500),
+      rightSlope: perHour(-500),
+    });
+    for (const f of [step, slow, falling])
+      expect(evaluateTrigger(host, { cpuMhz: f }, 0).breach).toBeUndefined();
+    // the detector can be switched off
+    const steady = withTrend({
+      windowSeconds: 7200,
+      level: 6000,
+      slope: perHour(1500),
+      leftSlope: perHour(1500),
+      rightSlope: perHour(1500),
+    });
+    expect(
+      evaluateTrigger(host, { cpuMhz: steady }, 0, undefined, { trendLookaheadSeconds: 0 }).breach,
+    ).toBeUndefined();
+  });
+
+  it('accepts a state stored before the ramp detector (no trendStreak)', () => {
+    const old: TriggerState = { open: false, breachStreak: 1, clearStreak: 0 };
+    const d = evaluateTrigger(host, { cpuMhz: fc(11000, 11000) }, 0, old);
+    expect(d.action).toBe('open');
   });
 });

@@ -12,8 +12,23 @@ export interface CapacityTarget {
 }
 
 export interface TriggerParams {
-  /** consecutive breaching evaluations before an event opens (filters one-off spikes) */
+  /**
+   * what of the model forecast must cross safe utilisation to count as a breach (and fall below the clear level
+   * to close): the 'point' forecast (default) or the interval's 'upper' bound. The upper bound of a 90% interval
+   * on a bursty 5-minute series crosses often without an overload following (docs/forecast.md).
+   */
+  breachOn: 'point' | 'upper';
+  /** consecutive evaluations with a forecast breach before an event opens (filters one-off spikes) */
   confirmations: number;
+  /**
+   * ramp detector: the forecast's recent trend (resistant line over the last 2 h) extrapolated this far ahead;
+   * 0 turns it off. The regression does not extrapolate a trend, so without this a ramp is seen late.
+   */
+  trendLookaheadSeconds: number;
+  /** a ramp needs both half-slopes positive and the smaller at least this share of the larger (a step fails) */
+  trendMinHalfSlopeRatio: number;
+  /** consecutive evaluations with a trend breach before an event opens */
+  trendConfirmations: number;
   /** consecutive clear evaluations before it closes */
   clearConfirmations: number;
   /** closing needs every upper bound below (safeUtilization - hysteresis) x capacity */
@@ -27,7 +42,11 @@ export interface TriggerParams {
 }
 
 export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
+  breachOn: 'point',
   confirmations: 2,
+  trendLookaheadSeconds: 2 * 3600,
+  trendMinHalfSlopeRatio: 0.5,
+  trendConfirmations: 2,
   clearConfirmations: 3,
   hysteresis: 0.05,
   lookaheadSeconds: 4 * 3600,
@@ -37,16 +56,27 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
 
 export interface TriggerState {
   open: boolean;
+  /** consecutive evaluations with a forecast breach */
   breachStreak: number;
+  /** consecutive evaluations with a trend (ramp) breach; absent in states stored before the ramp detector */
+  trendStreak?: number;
   clearStreak: number;
   openedAt?: number;
 }
 
-export const INITIAL_TRIGGER_STATE: Readonly<TriggerState> = { open: false, breachStreak: 0, clearStreak: 0 };
+export const INITIAL_TRIGGER_STATE: Readonly<TriggerState> = {
+  open: false,
+  breachStreak: 0,
+  trendStreak: 0,
+  clearStreak: 0,
+};
 
 export interface Breach {
   metric: Metric;
+  /** 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent ramp extrapolated */
+  source?: 'forecast' | 'trend';
   horizonSeconds: number;
+  /** the value that crossed: the forecast's point or upper bound, or the extrapolated trend */
   upper: number;
   threshold: number;
   /** estimated seconds until the upper bound crosses the threshold (linear between horizons) */
@@ -69,6 +99,7 @@ function firstBreach(
   share: number,
   lookahead: number,
   current: number | undefined,
+  on: 'point' | 'upper',
 ): Breach | undefined {
   const threshold = share * capacity;
   const hs = [...f.horizons]
@@ -77,30 +108,63 @@ function firstBreach(
   let prevT = 0;
   let prevU = current;
   for (const h of hs) {
-    if (h.upper > threshold) {
+    const u = on === 'point' ? h.point : h.upper;
+    if (u > threshold) {
       let crossing = h.horizonSeconds;
       if (prevU !== undefined && prevU < threshold)
-        crossing = prevT + ((threshold - prevU) / (h.upper - prevU)) * (h.horizonSeconds - prevT);
+        crossing = prevT + ((threshold - prevU) / (u - prevU)) * (h.horizonSeconds - prevT);
       else if (prevU !== undefined) crossing = prevT;
       return {
         metric,
+        source: 'forecast',
         horizonSeconds: h.horizonSeconds,
-        upper: h.upper,
+        upper: u,
         threshold,
         crossingInSeconds: Math.round(crossing),
       };
     }
     prevT = h.horizonSeconds;
-    prevU = h.upper;
+    prevU = u;
   }
   return undefined;
 }
 
 /**
+ * Ramp detector: the recent resistant line (SeriesForecast.trend) extrapolated `lookahead` ahead crosses the
+ * threshold, rising steadily: both half-slopes positive and alike (ratio >= minRatio), which a step up (one
+ * half-slope near zero) or a single burst fails.
+ */
+function trendBreach(
+  metric: Metric,
+  f: SeriesForecast,
+  capacity: number,
+  share: number,
+  lookahead: number,
+  minRatio: number,
+): Breach | undefined {
+  const t = f.trend;
+  if (!t || lookahead <= 0 || !(t.slope > 0) || !(t.leftSlope > 0) || !(t.rightSlope > 0)) return undefined;
+  if (Math.min(t.leftSlope, t.rightSlope) < minRatio * Math.max(t.leftSlope, t.rightSlope)) return undefined;
+  const threshold = share * capacity;
+  const at = t.level + t.slope * lookahead;
+  if (at <= threshold) return undefined;
+  return {
+    metric,
+    source: 'trend',
+    horizonSeconds: lookahead,
+    upper: at,
+    threshold,
+    crossingInSeconds: Math.round(Math.max(0, (threshold - t.level) / t.slope)),
+  };
+}
+
+/**
  * Decide whether to open, keep, or close a forecast_shortage for one target. Pure: the caller stores the
  * returned state and passes it back at the next evaluation. Opens after `confirmations` consecutive
- * evaluations whose upper bound (within the lookahead) exceeds safe utilisation; closes after
- * `clearConfirmations` consecutive ones below safe utilisation less the hysteresis, once open long enough.
+ * evaluations whose point forecast (or upper bound, `breachOn`) within the lookahead exceeds safe utilisation,
+ * or after `trendConfirmations` consecutive ones whose steady recent ramp (SeriesForecast.trend) extrapolated
+ * `trendLookaheadSeconds` ahead exceeds it; closes after `clearConfirmations` consecutive ones with both below
+ * safe utilisation less the hysteresis, once open long enough.
  */
 export function evaluateTrigger(
   target: CapacityTarget,
@@ -111,41 +175,67 @@ export function evaluateTrigger(
   current: Partial<Record<Metric, number>> = {},
 ): TriggerDecision {
   const p = { ...DEFAULT_TRIGGER, ...params };
-  let breach: Breach | undefined;
+  let fBreach: Breach | undefined;
+  let tBreach: Breach | undefined;
   let belowClear = true;
   let peak = '';
+  const what = p.breachOn === 'point' ? 'point forecast' : 'upper bound';
+  const sooner = (a: Breach | undefined, b: Breach | undefined) =>
+    b && (!a || b.crossingInSeconds < a.crossingInSeconds) ? b : a;
   for (const metric of ['cpuMhz', 'memMb'] as const) {
     const f = forecasts[metric];
     const cap = target.capacity[metric];
     if (!f || !cap || cap <= 0) continue;
-    const b = firstBreach(metric, f, cap, target.safeUtilization, p.lookaheadSeconds, current[metric]);
-    if (b && (!breach || b.crossingInSeconds < breach.crossingInSeconds)) breach = b;
-    const clearLevel = (target.safeUtilization - p.hysteresis) * cap;
-    const maxUpper = Math.max(
-      ...f.horizons.filter((h) => h.horizonSeconds <= p.lookaheadSeconds).map((h) => h.upper),
+    const share = target.safeUtilization;
+    fBreach = sooner(
+      fBreach,
+      firstBreach(metric, f, cap, share, p.lookaheadSeconds, current[metric], p.breachOn),
     );
-    if (maxUpper >= clearLevel) belowClear = false;
-    peak += `${peak ? ', ' : ''}${metric} upper ${Math.round(maxUpper)} of ${Math.round(cap)} (${((100 * maxUpper) / cap).toFixed(0)}%)`;
+    const tb = trendBreach(metric, f, cap, share, p.trendLookaheadSeconds, p.trendMinHalfSlopeRatio);
+    tBreach = sooner(tBreach, tb);
+    const clearLevel = (share - p.hysteresis) * cap;
+    const maxUpper = Math.max(
+      ...f.horizons
+        .filter((h) => h.horizonSeconds <= p.lookaheadSeconds)
+        .map((h) => (p.breachOn === 'point' ? h.point : h.upper)),
+    );
+    // the trend's extrapolation (rising part only) must clear too
+    const trendAt =
+      f.trend && p.trendLookaheadSeconds > 0
+        ? f.trend.level + Math.max(0, f.trend.slope) * p.trendLookaheadSeconds
+        : -Infinity;
+    if (maxUpper >= clearLevel || trendAt >= clearLevel) belowClear = false;
+    peak += `${peak ? ', ' : ''}${metric} ${what} ${Math.round(maxUpper)} of ${Math.round(cap)} (${((100 * maxUpper) / cap).toFixed(0)}%)`;
   }
   const next: TriggerState = {
     open: state.open,
-    breachStreak: breach ? state.breachStreak + 1 : 0,
+    breachStreak: fBreach ? state.breachStreak + 1 : 0,
+    trendStreak: tBreach ? (state.trendStreak ?? 0) + 1 : 0,
     clearStreak: belowClear ? state.clearStreak + 1 : 0,
     openedAt: state.openedAt,
   };
+  const fConfirmed = fBreach !== undefined && next.breachStreak >= p.confirmations;
+  const tConfirmed = tBreach !== undefined && (next.trendStreak ?? 0) >= p.trendConfirmations;
+  // a confirmed breach wins; between two of the same standing, the sooner crossing
+  const breach = fConfirmed !== tConfirmed ? (fConfirmed ? fBreach : tBreach) : sooner(fBreach, tBreach);
+  const streakOf = (b: Breach) => (b.source === 'trend' ? (next.trendStreak ?? 0) : next.breachStreak);
+  const needOf = (b: Breach) => (b.source === 'trend' ? p.trendConfirmations : p.confirmations);
   const pct = (target.safeUtilization * 100).toFixed(0);
   const describe = (b: Breach) =>
-    `${b.metric} upper bound ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h, crossing expected in ~${Math.round(b.crossingInSeconds / 60)} min` +
+    (b.source === 'trend'
+      ? `${b.metric} rising steadily: the last ${Math.round((forecasts[b.metric]?.trend?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+      : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
+    `, crossing expected in ~${Math.round(b.crossingInSeconds / 60)} min` +
     (b.crossingInSeconds < p.minLeadSeconds
       ? ` (late: less than ${p.minLeadSeconds / 60} min of warning)`
       : '');
 
   if (!state.open) {
-    if (breach && next.breachStreak >= p.confirmations) {
+    if (breach && (fConfirmed || tConfirmed)) {
       next.open = true;
       next.openedAt = now;
       next.clearStreak = 0;
-      const explanation = `${target.id}: ${describe(breach)}; seen ${next.breachStreak} evaluations in a row`;
+      const explanation = `${target.id}: ${describe(breach)}; seen ${streakOf(breach)} evaluations in a row`;
       const event: PowerEvent = {
         kind: 'forecast_shortage',
         source: 'forecast',
@@ -159,7 +249,7 @@ export function evaluateTrigger(
       return { action: 'open', state: next, breach, explanation, event };
     }
     const explanation = breach
-      ? `${target.id}: ${describe(breach)}; ${next.breachStreak} of ${p.confirmations} confirmations`
+      ? `${target.id}: ${describe(breach)}; ${streakOf(breach)} of ${needOf(breach)} confirmations`
       : `${target.id}: no breach within ${p.lookaheadSeconds / 3600} h (${peak || 'no forecast'})`;
     return { action: 'none', state: next, breach, explanation };
   }
@@ -168,10 +258,11 @@ export function evaluateTrigger(
     next.open = false;
     next.openedAt = undefined;
     next.breachStreak = 0;
+    next.trendStreak = 0;
     return {
       action: 'close',
       state: next,
-      explanation: `${target.id}: upper bounds below ${((target.safeUtilization - p.hysteresis) * 100).toFixed(0)}% for ${next.clearStreak} evaluations (${peak})`,
+      explanation: `${target.id}: ${p.breachOn === 'point' ? 'point forecasts' : 'upper bounds'} and trend below ${((target.safeUtilization - p.hysteresis) * 100).toFixed(0)}% for ${next.clearStreak} evaluations (${peak})`,
     };
   }
   return {

@@ -6,6 +6,8 @@ export const STEPS_PER_WEEK = 2016;
 /** The horizons we forecast, in seconds: 1 h, 4 h and 24 h ahead. */
 export const HORIZONS_SECONDS = [3600, 4 * 3600, 24 * 3600] as const;
 
+import type { RecentTrend } from './trend';
+
 export type Metric = 'cpuMhz' | 'memMb';
 
 /** A window of anticipated work (batch, backup, maintenance), epoch seconds, end exclusive. */
@@ -34,6 +36,8 @@ export interface SeriesForecast {
   coverage: number;
   /** set when a baseline was used instead of the regression, with why */
   fallback?: { kind: string; reason: string };
+  /** the last 2 h's resistant-line trend at the origin (raw units), for the trigger's ramp detector */
+  trend?: RecentTrend;
 }
 
 export interface ComponentForecast {

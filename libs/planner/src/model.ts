@@ -75,7 +75,7 @@ export function canonicalJson(value: unknown): string {
   return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
 }
 
-/** Same bytes as canonicalJson, built by the native serializer (a key-sorting replacer): fast on 40k components. */
+/** Same bytes as canonicalJson, built by the native serializer (a key-sorting replacer). */
 export function canonicalJsonFast(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
@@ -86,8 +86,90 @@ export function canonicalJsonFast(value: unknown): string {
   });
 }
 
+/**
+ * sha256 of canonicalJson(s), computed in one pass: the canonical bytes are streamed into the hash in 64 KiB
+ * chunks (no intermediate key-sorted copies of the objects). Sorted key orders, with their quoted prefixes,
+ * are cached per object shape (40k components share a handful of shapes).
+ */
 export function scenarioHash(s: Scenario): string {
-  return createHash('sha256').update(canonicalJsonFast(s)).digest('hex');
+  const hash = createHash('sha256');
+  interface Shape {
+    own: string[];
+    keys: string[];
+    prefix: string[];
+  }
+  const shapes = new Map<string, Shape>();
+  let last: Shape | undefined;
+  let buf = '';
+  const flush = (): void => {
+    hash.update(buf);
+    buf = '';
+  };
+  const write = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') {
+      buf += typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'null');
+      return;
+    }
+    if (Array.isArray(v)) {
+      buf += '[';
+      for (let k = 0; k < v.length; k++) {
+        if (k > 0) buf += ',';
+        const x: unknown = v[k];
+        write(x === undefined ? null : x);
+      }
+      buf += ']';
+      if (buf.length > 65536) flush();
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    const own = Object.keys(o);
+    const same = (sh: Shape | undefined): sh is Shape => {
+      if (!sh || sh.own.length !== own.length) return false;
+      for (let q = 0; q < own.length; q++) if (sh.own[q] !== own[q]) return false;
+      return true;
+    };
+    // consecutive objects usually share a shape: try the last one before the keyed lookup
+    let shape = same(last) ? last : undefined;
+    if (!shape) {
+      const sig = own.join('\u0000');
+      shape = shapes.get(sig);
+      if (!same(shape)) {
+        const keys = own.slice().sort();
+        const fresh = { own, keys, prefix: keys.map((k) => JSON.stringify(k) + ':') };
+        if (!shape) shapes.set(sig, fresh);
+        shape = fresh;
+      }
+      last = shape;
+    }
+    // flat object (values are primitives or arrays of primitives): the native serializer with the sorted key
+    // list as its allowlist gives the same bytes in one call
+    let flat = true;
+    for (let k = 0; k < own.length && flat; k++) {
+      const x = o[own[k]];
+      if (x === null || typeof x !== 'object') continue;
+      if (!Array.isArray(x)) flat = false;
+      else for (let q = 0; q < x.length; q++) if (x[q] !== null && typeof x[q] === 'object') flat = false;
+    }
+    if (flat) {
+      buf += JSON.stringify(o, shape.keys);
+      if (buf.length > 65536) flush();
+      return;
+    }
+    buf += '{';
+    let first = true;
+    for (let k = 0; k < shape.keys.length; k++) {
+      const x = o[shape.keys[k]];
+      if (x === undefined) continue;
+      if (!first) buf += ',';
+      first = false;
+      buf += shape.prefix[k];
+      write(x);
+    }
+    buf += '}';
+  };
+  write(s);
+  flush();
+  return hash.digest('hex');
 }
 
 /** Demand the planner plans with: the forecast for forecast_shortage events, current demand otherwise. */
@@ -236,20 +318,32 @@ export function dependencyInfo(
   inScope: (i: number) => boolean = running,
 ): DependencyInfo {
   const n = s.components.length;
+  // Most components have no dependencies: they share one frozen empty list (read-only for every caller).
+  const NONE = Object.freeze([]) as unknown as number[];
+  // index only the ids that something depends on (a few thousand of 40k); a duplicate id maps to its last
+  // occurrence, as a full id map would
   const index = new Map<string, number>();
-  s.components.forEach((c, i) => index.set(c.id, i));
-  const deps: number[][] = new Array<number[]>(n);
-  const dependents: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) for (const d of s.components[i].dependsOn ?? []) index.set(d, -1);
+  if (index.size)
+    for (let k = 0; k < n; k++) {
+      const id = s.components[k].id;
+      if (index.has(id)) index.set(id, k);
+    }
+  const deps: number[][] = new Array<number[]>(n).fill(NONE);
+  const dependents: number[][] = new Array<number[]>(n).fill(NONE);
   const indeg = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
+    const on = s.components[i].dependsOn;
+    if (!on || on.length === 0) continue;
     const list: number[] = [];
-    for (const d of s.components[i].dependsOn ?? []) {
-      const j = index.get(d);
-      if (j === undefined || j === i || list.includes(j)) continue;
+    for (const d of on) {
+      const j = index.get(d)!;
+      if (j < 0 || j === i || list.includes(j)) continue;
       list.push(j);
-      dependents[j].push(i);
+      if (dependents[j] === NONE) dependents[j] = [i];
+      else dependents[j].push(i);
     }
-    deps[i] = list;
+    if (list.length) deps[i] = list;
     indeg[i] = list.length;
   }
   const order: number[] = [];

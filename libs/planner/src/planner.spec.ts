@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan, PlanAction, Scenario } from '@app/domain';
 import { parseScenario } from '@app/domain';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, plan, scenarioHash, verifyPlan, vmotionSeconds } from './index';
+import { canonicalJson, generateScenario, plan, scenarioHash, verifyPlan, vmotionSeconds } from './index';
 
 const root = join(__dirname, '../../..');
 const load = (p: string): Scenario => parseScenario(JSON.parse(readFileSync(p, 'utf8')));
@@ -130,6 +131,16 @@ describe('contract details', () => {
     expect(scenarioHash(shuffled)).toBe(scenarioHash(s));
     expect(plan(s).scenario).toMatch(/^[0-9a-f]{64}$/);
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
+  });
+
+  it('scenarioHash streams exactly the bytes of canonicalJson (forecast, optional fields, odd keys)', () => {
+    const s = generateScenario({ seed: 7, hosts: 6, vms: 40, event: 'forecast_shortage', fill: 0.6, powerSlack: 1.2 });
+    const odd = {
+      ...s,
+      components: s.components.map((c, k) => ({ ...c, note: k % 2 ? undefined : 'x"\\\u0001é', 'a\u0000b': k })),
+    } as unknown as Scenario;
+    for (const x of [s, odd])
+      expect(scenarioHash(x)).toBe(createHash('sha256').update(canonicalJson(x)).digest('hex'));
   });
 
   it('waves group actions that start together, in start order', () => {

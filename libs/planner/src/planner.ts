@@ -3,7 +3,6 @@ import { LAYERS, layerRank } from '@app/domain';
 import {
   actionSeconds,
   dependencyInfo,
-  demandOf,
   fixedOn,
   initialState,
   layerOfRank,
@@ -115,11 +114,12 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
   const mem = new Float64Array(N);
   const state = new Uint8Array(N); // 0 running, 1 down, 2 ignored
   const home = new Int32Array(N);
+  const forecast = s.event.type === 'forecast_shortage' && s.forecast ? s.forecast.demand : undefined;
   for (let i = 0; i < N; i++) {
     const c = s.components[i];
-    const d = demandOf(s, c);
-    cpu[i] = d.cpuMhz;
-    mem[i] = d.memMb;
+    const f = forecast ? forecast[c.id] : undefined; // demandOf, without an object per component
+    cpu[i] = f ? f.cpuMhz : c.cpuMhz;
+    mem[i] = f ? f.memMb : c.memMb;
     const st = initialState(s, c);
     state[i] = st === 'running' ? 0 : st === 'down' ? 1 : 2;
     home[i] = hostIdx.get(c.host)!;
@@ -205,7 +205,8 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
     }
   });
   const candidates = (c: Component, xv: boolean): number[] => {
-    const key = (xv ? '' : sorted(c.datastores)) + '|' + sorted(c.networks) + '|' + (c.sensitive ? 1 : 0);
+    // xv lists depend on the datastores too (hosts that do not see them): both keys carry them
+    const key = sorted(c.datastores) + '|' + sorted(c.networks) + '|' + (c.sensitive ? 1 : 0);
     const cache = xv ? xvCache : classCache;
     let list = cache.get(key);
     if (!list) {
@@ -654,6 +655,309 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
       shed[i] = 1;
       leaveSource(i);
     }
+  }
+
+  // ---- Rule-4 repair (docs/planner.md, "Repair"). The greedy decides power victims when a higher component
+  // arrives; sheds and departures decided later can leave room (or lower layers holding room) that an earlier
+  // decision could not see. In layer order, every component still without a place gets the best place that
+  // exists once strictly lower layers on that host (capacity, anti-affinity) and on its feeds (power) give
+  // way; the victims (with their running dependents) are shut down, or unplaced if they were due a power-on.
+  // Departures from the host are credited and waited on, so capacity holds at every instant.
+  // Hosts that end empty and enter maintenance are powered down (rule 9): their idle draw is released first.
+  const stayCount = new Uint32Array(H);
+  const idleReleased = new Uint8Array(H);
+  for (let i = 0; i < N; i++)
+    if (state[i] === 0 && !shed[i] && (placed[i] < 0 || placed[i] === home[i])) stayCount[home[i]]++;
+  const releaseIdle = (h: number): void => {
+    const host = s.hosts[h];
+    if (idleReleased[h] || !draws[h] || alive[h] || !host.connected || host.maintenance || stayCount[h] > 0)
+      return;
+    idleReleased[h] = 1;
+    addWatts(h, -host.powerIdleW, -1);
+  };
+  for (let h = 0; h < H; h++) releaseIdle(h);
+  repairRule4();
+
+  function repairRule4(): void {
+    // arrivals per host and how many arrivals wait on each component's departure
+    const arrOn: number[][] = Array.from({ length: H }, () => []);
+    for (let i = 0; i < N; i++)
+      if (placed[i] >= 0 && (placed[i] !== home[i] || state[i] === 1)) arrOn[placed[i]].push(i);
+    const waitedBy = new Uint32Array(N);
+    for (const [x, l] of waitOn) if (placed[x] >= 0) for (const t of l) waitedBy[t]++;
+    const stamp = new Uint32Array(N);
+    let epoch = 0;
+    const inClosure = new Uint32Array(N);
+    const W = [1000, 100, 10, 1];
+    /** Where j runs at the end (-1: not running). */
+    const endHost = (j: number): number =>
+      placed[j] >= 0 ? placed[j] : state[j] === 0 && !shed[j] ? home[j] : -1;
+    const departsFrom = (t: number, h: number): boolean =>
+      state[t] === 0 && home[t] === h && (shed[t] === 1 || (placed[t] >= 0 && placed[t] !== h));
+    /** v and its running dependents (transitively), when all may give way to rank r; else null. */
+    const closure = (v: number, r: number): number[] | null => {
+      const out = [v];
+      epoch++;
+      inClosure[v] = epoch;
+      for (let k = 0; k < out.length; k++) {
+        const x = out[k];
+        if (rank[x] <= r) return null;
+        if (state[x] === 0 && (!dep.sheddable[x] || role[x] === Role.Pinned || role[x] === Role.Fixed))
+          return null;
+        if (state[x] === 1 && placed[x] < 0) return null;
+        for (const t of dep.dependents[x])
+          if (inClosure[t] !== epoch && isRunningAtEnd(t) && state[t] !== 2) {
+            inClosure[t] = epoch;
+            out.push(t);
+          }
+      }
+      return out;
+    };
+    /** Whether x's action (transitively, through waits and precedences) waits on `target`'s. */
+    const reaches = (from: number[], target: number): boolean => {
+      epoch++;
+      const stack = from.slice();
+      while (stack.length) {
+        const x = stack.pop()!;
+        if (x === target) return true;
+        if (stamp[x] === epoch) continue;
+        stamp[x] = epoch;
+        for (const t of waitOn.get(x) ?? []) stack.push(t);
+        if (shed[x] && state[x] === 0) for (const t of dep.dependents[x]) if (shed[t]) stack.push(t);
+        if (state[x] === 1 && placed[x] >= 0) for (const j of dep.deps[x]) if (placed[j] >= 0) stack.push(j);
+      }
+      return false;
+    };
+    const evict = (v: number, by: number): void => {
+      const h = placed[v];
+      if (h >= 0) {
+        commCpu[h] -= cpu[v];
+        commMem[h] -= mem[v];
+        addWatts(h, -wattsOf(v, h), -1);
+        if (h !== home[v] || state[v] === 1) {
+          inCpu[h] -= cpu[v];
+          inMem[h] -= mem[v];
+          const l = arrOn[h];
+          l.splice(l.indexOf(v), 1);
+          const g = s.components[v].antiAffinity;
+          if (g && !l.some((m) => s.components[m].antiAffinity === g)) aaIn[h].delete(g);
+        } else stayCount[h]--;
+        placed[v] = -1;
+        xvTo.delete(v);
+        for (const t of waitOn.get(v) ?? []) waitedBy[t]--;
+        waitOn.delete(v);
+      } else if (state[v] === 0) {
+        leaveSource(v);
+        stayCount[home[v]]--;
+        releaseIdle(home[v]);
+      }
+      if (state[v] === 0) shed[v] = 1;
+      displacedBy[v] = by;
+      const b = s.components[by];
+      blockedBy.set(v, `gives way to ${b.layer} ${b.id} (lower layers give way)`);
+    };
+
+    interface Trial {
+      host: number;
+      xv: boolean;
+      victims: number[];
+      waits: number[];
+      loss: number;
+      score: number;
+    }
+    const tryRepair = (i: number, h: number, xv: boolean, frozen: boolean): Trial | null => {
+      const r = rank[i];
+      const atHome = state[i] === 0 && h === home[i];
+      const victims: number[] = [];
+      const waits: number[] = [];
+      const chosen = new Set<number>();
+      let loss = 0;
+      const take = (v: number): boolean => {
+        if (chosen.has(v)) return true;
+        const cl = closure(v, r);
+        if (!cl) return false;
+        for (const x of cl)
+          if (!chosen.has(x)) {
+            chosen.add(x);
+            victims.push(x);
+            loss += W[ownRank[x]];
+          }
+        return true;
+      };
+      // anti-affinity: members ever on h leave, or give way
+      const g = s.components[i].antiAffinity;
+      if (g) {
+        for (const m of aaOn[h]) {
+          if (m === i || s.components[m].antiAffinity !== g) continue;
+          if (departsFrom(m, h)) waits.push(m);
+          else if (!take(m)) return null;
+          else if (state[m] === 0 && home[m] === h) waits.push(m);
+        }
+        for (const m of arrOn[h]) if (m !== i && s.components[m].antiAffinity === g && !take(m)) return null;
+      }
+      // capacity on h
+      let needCpu = initCpu[h] + inCpu[h] + (atHome ? 0 : cpu[i]) - capCpu[h];
+      let needMem = initMem[h] + inMem[h] + (atHome ? 0 : mem[i]) - capMem[h];
+      for (const v of victims)
+        if (endHost(v) === h) {
+          needCpu -= cpu[v];
+          needMem -= mem[v];
+        }
+      for (const m of waits) {
+        needCpu -= cpu[m];
+        needMem -= mem[m];
+      }
+      if (needCpu > EPS || needMem > EPS) {
+        // staying home after others counted this component gone: credit only shutdowns (no waits of their own),
+        // which every arrival on h then waits on too (see the commit below)
+        const gone = tentOn[h].filter(
+          (t) => t !== i && departsFrom(t, h) && !waits.includes(t) && (!atHome || !frozen || shed[t] === 1),
+        );
+        gone.sort((a, b) => shed[b] - shed[a] || rank[b] - rank[a] || cpu[b] + mem[b] - cpu[a] - mem[a] || a - b);
+        for (const t of gone) {
+          if (needCpu <= EPS && needMem <= EPS) break;
+          waits.push(t);
+          needCpu -= cpu[t];
+          needMem -= mem[t];
+        }
+      }
+      if (needCpu > EPS || needMem > EPS) {
+        const pool: number[] = [];
+        for (const t of tentOn[h]) if (t !== i && placed[t] === h && rank[t] > r && !chosen.has(t)) pool.push(t);
+        for (const t of arrOn[h]) if (t !== i && rank[t] > r && !chosen.has(t)) pool.push(t);
+        pool.sort(
+          (a, b) =>
+            rank[b] - rank[a] ||
+            Math.max(cpu[b] / capCpu[h], mem[b] / capMem[h]) - Math.max(cpu[a] / capCpu[h], mem[a] / capMem[h]) ||
+            a - b,
+        );
+        for (const t of pool) {
+          if (needCpu <= EPS && needMem <= EPS) break;
+          const before = victims.length;
+          if (!take(t)) continue;
+          for (let k = before; k < victims.length; k++)
+            if (endHost(victims[k]) === h) {
+              needCpu -= cpu[victims[k]];
+              needMem -= mem[victims[k]];
+            }
+        }
+        if (needCpu > EPS || needMem > EPS) return null;
+      }
+      for (const v of victims) if (state[v] === 0 && endHost(v) === h && home[v] === h) waits.push(v);
+      if (waits.length && frozen && !atHome && reaches(waits, i)) return null;
+      // power at the end: every feed and UPS of h
+      if (draws[h]) {
+        const pd = new Map<number, number>();
+        const ud = new Map<number, number>();
+        const addTo = (hh: number, w: number): void => {
+          if (!draws[hh] || w === 0) return;
+          const F = feedsOf[hh];
+          for (const p of F) pd.set(p, (pd.get(p) ?? 0) + w / F.length);
+          for (let q = 0, L = upsShareOf[hh]; q < L.length; q += 2) ud.set(L[q], (ud.get(L[q]) ?? 0) + w * L[q + 1]);
+        };
+        addTo(h, wattsOf(i, h));
+        if (atSource[i]) addTo(home[i], -wattsOf(i, home[i]));
+        for (const v of victims) {
+          const e = endHost(v);
+          if (e >= 0) addTo(e, -wattsOf(v, e));
+        }
+        const overP = (p: number): number => pduComm[p] + (pd.get(p) ?? 0) - (pduCap[p] - EPS);
+        const overU = (u: number): number => upsComm[u] + (ud.get(u) ?? 0) - (upsCap[u] - EPS);
+        const shedOn = (hostList: number[], over: () => number): boolean => {
+          if (over() <= 0) return true;
+          const pool: number[] = [];
+          for (const hh of hostList) {
+            for (const t of tentOn[hh]) if (placed[t] === hh && rank[t] > r && !chosen.has(t) && t !== i) pool.push(t);
+            for (const t of arrOn[hh]) if (rank[t] > r && !chosen.has(t) && t !== i) pool.push(t);
+          }
+          pool.sort((a, b) => rank[b] - rank[a] || cpu[b] * wPerMhz[endHost(b)] - cpu[a] * wPerMhz[endHost(a)] || a - b);
+          for (const t of pool) {
+            if (over() <= 0) break;
+            if (chosen.has(t)) continue;
+            const before = victims.length;
+            if (!take(t)) continue;
+            for (let k = before; k < victims.length; k++) {
+              const e = endHost(victims[k]);
+              if (e >= 0) addTo(e, -wattsOf(victims[k], e));
+            }
+          }
+          return over() <= 0;
+        };
+        for (const p of feedsOf[h]) if (!shedOn(hostsOnPdu[p], () => overP(p))) return null;
+        for (let q = 0, L = upsShareOf[h]; q < L.length; q += 2) {
+          const u = L[q];
+          if (!shedOn(hostsOnUps[u], () => overU(u))) return null;
+        }
+        for (const [p] of pd) if (overP(p) > 0) return null;
+        for (const [u] of ud) if (overU(u) > 0) return null;
+      }
+      return { host: h, xv, victims, waits, loss, score: (atHome ? -1 : 0) + score(i, h) };
+    };
+
+    for (let r = 0; r < 4; r++) {
+      for (let pass = 0; pass < 3; pass++) {
+        let changed = false;
+        for (const i of order) {
+          if (rank[i] !== r || placed[i] >= 0 || state[i] === 2 || dep.blocked[i]) continue;
+          if (state[i] === 0 && role[i] !== Role.Evacuee && !shed[i]) continue;
+          if (!dep.deps[i].every((j) => isRunningAtEnd(j))) continue;
+          const c = s.components[i];
+          const frozen = waitedBy[i] > 0;
+          let best: Trial | null = null;
+          const tiers = state[i] === 1 || r > XVMOTION_MAX_RANK ? [false] : [false, true];
+          for (const xv of tiers) {
+            const list = candidates(c, xv);
+            const hosts = state[i] === 0 && !xv && usable[home[i]] && !list.includes(home[i])
+              ? [home[i], ...list]
+              : list;
+            for (const h of hosts) {
+              const t = tryRepair(i, h, xv, frozen);
+              if (t && (!best || t.loss < best.loss || (t.loss === best.loss && (t.victims.length < best.victims.length || (t.victims.length === best.victims.length && t.score < best.score)))))
+                best = t;
+            }
+            if (best) break;
+          }
+          if (!best) continue;
+          for (const v of best.victims) evict(v, i);
+          const wasLeft = state[i] === 0 && !shed[i];
+          shed[i] = 0;
+          forcedBy[i] = -1;
+          blockedBy.delete(i);
+          if (best.host === home[i] && state[i] === 0) {
+            placed[i] = best.host;
+            commCpu[best.host] += cpu[i];
+            commMem[best.host] += mem[i];
+            addWatts(best.host, wattsOf(i, best.host), -1); // a shed component's draw was taken off
+            stayCount[best.host]++;
+            if (frozen && best.waits.length) {
+              // arrivals on h counted this component gone: they now wait for the room its stay is paid with
+              for (const x of arrOn[best.host]) {
+                const w = [...new Set([...(waitOn.get(x) ?? []), ...best.waits])].sort((a, b) => a - b);
+                for (const t of w) waitedBy[t]++;
+                for (const t of waitOn.get(x) ?? []) waitedBy[t]--;
+                waitOn.set(x, w);
+              }
+            }
+            best.waits = [];
+          } else {
+            commit(i, { host: best.host, xv: best.xv, capVictims: [], powerVictims: [], waitOn: [], free: false });
+            arrOn[best.host].push(i);
+            if (wasLeft) {
+              stayCount[home[i]]--;
+              releaseIdle(home[i]);
+            }
+          }
+          if (best.waits.length) {
+            const w = [...new Set(best.waits)].sort((a, b) => a - b);
+            waitOn.set(i, w);
+            for (const t of w) waitedBy[t]++;
+          }
+          changed = true;
+        }
+        if (!changed) break;
+      }
+    }
+    // victims that had to go and could not move: their running dependents were taken with them above
   }
 
   function dyingWhy(h: number): string {

@@ -77,7 +77,11 @@ export function verifyPlan(s: Scenario, p: Plan, opts: VerifyOptions = {}): Viol
       compActs[i].push(a);
     } else if (a.host !== undefined) {
       if (!hostById.has(a.host)) v(2, `action ${a.kind} names unknown host ${a.host}`);
-      else hostActs.set(a.host, [...(hostActs.get(a.host) ?? []), a]);
+      else {
+        const l = hostActs.get(a.host);
+        if (l) l.push(a);
+        else hostActs.set(a.host, [a]);
+      }
     } else v(2, `action ${a.kind} names neither a component nor a host`);
   }
   for (let i = 0; i < N; i++) {
@@ -127,7 +131,7 @@ export function verifyPlan(s: Scenario, p: Plan, opts: VerifyOptions = {}): Viol
   for (let i = 0; i < N; i++)
     for (const st of stays[i]) {
       const l = presentOn.get(st.host) ?? [];
-      if (!l.includes(i)) l.push(i);
+      if (l[l.length - 1] !== i) l.push(i); // a component's stays are listed together
       presentOn.set(st.host, l);
     }
 
@@ -254,7 +258,8 @@ export function verifyPlan(s: Scenario, p: Plan, opts: VerifyOptions = {}): Viol
   for (let i = 0; i < N; i++) {
     if (state[i] === 'ignored') continue;
     const h = on[i];
-    const lastEnd = Math.max(0, ...compActs[i].map((a) => a.endSeconds));
+    let lastEnd = 0;
+    for (const a of compActs[i]) lastEnd = Math.max(lastEnd, a.endSeconds);
     if (h && live.alive.get(h) && !inMaintEnd(h) && lastEnd <= deadline) safe[i] = 1;
     else if (!shutdownOf.has(i)) atRisk[s.components[i].layer]++;
   }
@@ -264,7 +269,8 @@ export function verifyPlan(s: Scenario, p: Plan, opts: VerifyOptions = {}): Viol
       v(8, `atRiskByLayer.${l} is ${sm.atRiskByLayer[l]}, recount gives ${atRisk[l]}`);
   if (sm.criticalAtRisk !== atRisk.critical)
     v(8, `criticalAtRisk is ${sm.criticalAtRisk}, recount gives ${atRisk.critical}`);
-  const makespan = Math.max(0, ...p.actions.map((a) => a.endSeconds));
+  let makespan = 0;
+  for (const a of p.actions) makespan = Math.max(makespan, a.endSeconds);
   if (sm.makespanSeconds !== makespan)
     v(8, `makespanSeconds ${sm.makespanSeconds}, actions end at ${makespan}`);
   if (sm.deadlineSeconds !== deadline)
@@ -356,6 +362,24 @@ export function verifyPlan(s: Scenario, p: Plan, opts: VerifyOptions = {}): Viol
   };
   const netSet = new Map(s.hosts.map((h) => [h.id, new Set(h.networks)]));
   const dsSet = new Map(s.hosts.map((h) => [h.id, new Set(h.datastores)]));
+  // hosts a component could land on by what it needs (static part of the rule-4 scan), cached by need
+  const hostsForCache = new Map<string, typeof s.hosts>();
+  const hostsFor = (sensitive: boolean, nets: string[], dss: string[], xvOk: boolean): typeof s.hosts => {
+    const key = JSON.stringify([sensitive, nets, dss, xvOk]);
+    let list = hostsForCache.get(key);
+    if (!list) {
+      list = s.hosts.filter((host) => {
+        const h = host.id;
+        if (!live.usable.get(h) || maintAt.has(h) || (host.maintenance && !exitAt.has(h))) return false;
+        if (sensitive && !host.attested) return false;
+        if (!nets.every((n) => netSet.get(h)!.has(n))) return false;
+        const sees = dss.every((d) => dsSet.get(h)!.has(d));
+        return sees || (xvOk && host.datastores.length >= Math.max(1, dss.length));
+      });
+      hostsForCache.set(key, list);
+    }
+    return list;
+  };
   const pduCap = new Map(s.power.pdus.map((x) => [x.id, x.capacityW]));
   const upsCap = new Map(s.power.ups.map((x) => [x.id, x.capacityW]));
   for (let i = 0; i < N; i++) {
@@ -368,13 +392,8 @@ export function verifyPlan(s: Scenario, p: Plan, opts: VerifyOptions = {}): Viol
     if (state[i] === 'down' && dep.deps[i].some((j) => !on[j])) continue; // cannot start before its dependencies
     const r = rank[i];
     const xvOk = state[i] === 'running' && r <= XVMOTION_MAX_RANK;
-    for (const host of s.hosts) {
+    for (const host of hostsFor(c.sensitive === true, c.networks, c.datastores, xvOk)) {
       const h = host.id;
-      if (!live.usable.get(h) || maintAt.has(h) || (host.maintenance && !exitAt.has(h))) continue;
-      if (c.sensitive && !host.attested) continue;
-      if (!c.networks.every((n) => netSet.get(h)!.has(n))) continue;
-      const sees = c.datastores.every((d) => dsSet.get(h)!.has(d));
-      if (!sees && !(xvOk && host.datastores.length >= Math.max(1, c.datastores.length))) continue;
       if (c.antiAffinity) {
         const blocked = (presentOn.get(h) ?? []).some(
           (y) => y !== i && s.components[y].antiAffinity === c.antiAffinity && !evictable(y, r),
@@ -442,14 +461,21 @@ export function lowerBound(s: Scenario, p: Plan): number {
   const preds: number[][] = acts.map(() => []);
   const dependentsOf = new Map<string, string[]>();
   for (const d of s.components)
-    for (const j of d.dependsOn ?? []) dependentsOf.set(j, [...(dependentsOf.get(j) ?? []), d.id]);
+    for (const j of d.dependsOn ?? []) {
+      const l = dependentsOf.get(j);
+      if (l) l.push(d.id);
+      else dependentsOf.set(j, [d.id]);
+    }
   const departuresFrom = new Map<string, number[]>();
   const exitOf = new Map<string, number>();
   acts.forEach((a, k) => {
     if (a.kind === 'exit-maintenance' && a.host) exitOf.set(a.host, k);
     const src = a.kind === 'shutdown' ? comps.get(a.component!)?.host : a.from;
-    if (src && (a.kind === 'shutdown' || a.kind === 'vmotion' || a.kind === 'xvmotion'))
-      departuresFrom.set(src, [...(departuresFrom.get(src) ?? []), k]);
+    if (src && (a.kind === 'shutdown' || a.kind === 'vmotion' || a.kind === 'xvmotion')) {
+      const l = departuresFrom.get(src);
+      if (l) l.push(k);
+      else departuresFrom.set(src, [k]);
+    }
   });
   acts.forEach((a, k) => {
     const c = a.component !== undefined ? comps.get(a.component) : undefined;

@@ -11,3 +11,5 @@ export * from './events';
 export * from './extensions';
 export * from './tags';
 export { parseXml, decodeValue, type MoRef, type XNode, type DataObject } from './xml';
+export * from './inventory-store.pg';
+export * from './inventory-sync';

@@ -299,15 +299,26 @@ function snapshotFrom(vcenter: string, version: string, objects: ObjectContent[]
   return snap;
 }
 
-/** One full read: a ContainerView over the root folder and one RetrievePropertiesEx (paged with the token). */
+/**
+ * One full read: a ContainerView over the root folder, then two RetrievePropertiesEx at once (VMs, and everything
+ * else), each paged with the token. Without `maxObjects` the server picks the page size (vcsim: everything at once;
+ * vCenter: its own cap); a small page multiplies round trips, and vcsim re-walks the whole view for every page.
+ * Running the two reads concurrently overlaps parsing one answer with waiting for the other.
+ */
 export async function readInventory(
   client: VimClient,
   opts: { maxObjects?: number } = {},
 ): Promise<InventorySnapshot> {
   const view = await createContainerView(client, Object.keys(INVENTORY_PROPERTIES));
   try {
-    const objects = await retrieve(client, inventorySpec(view), { maxObjects: opts.maxObjects ?? 1000 });
-    return snapshotFrom(client.serviceContent.about.instanceUuid, '', objects);
+    const spec = inventorySpec(view);
+    const vmSpec = { ...spec, propSet: spec.propSet.filter((p) => p.type === 'VirtualMachine') };
+    const restSpec = { ...spec, propSet: spec.propSet.filter((p) => p.type !== 'VirtualMachine') };
+    const [vms, rest] = await Promise.all([
+      retrieve(client, vmSpec, { maxObjects: opts.maxObjects }),
+      retrieve(client, restSpec, { maxObjects: opts.maxObjects }),
+    ]);
+    return snapshotFrom(client.serviceContent.about.instanceUuid, '', [...rest, ...vms]);
   } finally {
     await destroyView(client, view).catch(() => undefined);
   }

@@ -110,6 +110,7 @@ describe('the worker process', () => {
           WORKER_PORT: '0',
           LAYERSHIFT_QUEUE_PREFIX: `lstest-drain-${process.pid}`,
           LOG_LEVEL: 'info',
+          SNMP_TRAP_PORT: '0',
         },
       });
       let out = '';

@@ -25,6 +25,7 @@ import { ALARM_INGEST } from './tokens';
           sink,
           topology,
           metrics: new IngestMetrics(registry),
+          preserialize: true,
           tracker: { confirmationDelayMs: 0 },
           flushMs: 1,
         });

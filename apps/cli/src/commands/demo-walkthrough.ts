@@ -10,7 +10,14 @@ const run = promisify(execFile);
 interface VcsimTopology {
   ups: { id: string; capacityW: number; runtimeSeconds: number }[];
   pdus: { id: string; ups: string; capacityW: number }[];
-  hosts: { id: string; name: string; pdus: string[]; powerIdleW: number; powerPeakW: number }[];
+  hosts: {
+    id: string;
+    name: string;
+    cluster?: string;
+    pdus: string[];
+    powerIdleW: number;
+    powerPeakW: number;
+  }[];
 }
 
 interface PlanView {
@@ -52,11 +59,7 @@ class Api {
   }
 }
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -79,21 +82,28 @@ export const demoWalkthroughCommand: CliCommand = {
   name: 'demo-walkthrough',
   summary: 'walk a running demo stack through a UPS-on-battery event (used by npm run demo)',
   usage:
-    'layershift demo-walkthrough --api URL --token-file FILE --topology FILE [--snmp-port 1162] [--community public] [--runtime-minutes 12]',
+    'layershift demo-walkthrough --api URL --token-file FILE --topology FILE --community-file FILE [--snmp-port 1162] [--runtime-minutes 12]',
   async run(argv, io) {
     const { flags } = parseFlags(argv, {
       api: 'string',
       'token-file': 'string',
       topology: 'string',
       'snmp-port': 'string',
-      community: 'string',
+      'community-file': 'string',
       'runtime-minutes': 'string',
     });
     const apiUrl = flags.api;
     const tokenFile = flags['token-file'];
     const topologyFile = flags.topology;
-    if (typeof apiUrl !== 'string' || typeof tokenFile !== 'string' || typeof topologyFile !== 'string')
-      throw new UsageError('--api, --token-file and --topology are required');
+    const communityFile = flags['community-file'];
+    if (
+      typeof apiUrl !== 'string' ||
+      typeof tokenFile !== 'string' ||
+      typeof topologyFile !== 'string' ||
+      typeof communityFile !== 'string'
+    )
+      throw new UsageError('--api, --token-file, --topology and --community-file are required');
+    const community = (await readFile(communityFile, 'utf8')).split(/\s+/)[0]!;
     const api = new Api(apiUrl, (await readFile(tokenFile, 'utf8')).trim());
     const topo = JSON.parse(await readFile(topologyFile, 'utf8')) as VcsimTopology;
 
@@ -115,9 +125,20 @@ export const demoWalkthroughCommand: CliCommand = {
     );
 
     const target = topo.ups[0]!;
+    // The demo datacenter: the first cluster's hosts have a single power supply, on the PDUs of the first UPS;
+    // the others are dual-fed. When that UPS runs out, the first cluster goes dark: its work must move or stop.
+    const firstCluster = topo.hosts[0]?.cluster;
+    const pdusOfTarget = new Set(topo.pdus.filter((p) => p.ups === target.id).map((p) => p.id));
+    const feeds = topo.hosts.map((h) => ({
+      host: h.id,
+      pdus: h.cluster === firstCluster ? h.pdus.filter((p) => pdusOfTarget.has(p)) : h.pdus,
+      powerIdleW: h.powerIdleW,
+      powerPeakW: h.powerPeakW,
+    }));
+    const single = feeds.filter((f) => f.pdus.length === 1).length;
     line(
       io,
-      `\n2. Power topology: ${topo.ups.length} UPSes, ${topo.pdus.length} PDUs; ${target.id} sends its traps from 127.0.0.1`,
+      `\n2. Power topology: ${topo.ups.length} UPSes, ${topo.pdus.length} PDUs; ${single} hosts (cluster ${firstCluster ?? '-'}) have one power supply on ${target.id}, the rest two; ${target.id} sends its traps from 127.0.0.1`,
     );
     await api.call('PUT', '/api/v1/topology', {
       ups: topo.ups.map((u) => ({
@@ -126,13 +147,10 @@ export const demoWalkthroughCommand: CliCommand = {
         ...(u.id === target.id ? { address: '127.0.0.1' } : {}),
       })),
       pdus: topo.pdus.map((p) => ({ id: p.id, ups: p.ups, capacityW: p.capacityW })),
-      feeds: topo.hosts.map((h) => ({
-        host: h.id,
-        pdus: h.pdus,
-        powerIdleW: h.powerIdleW,
-        powerPeakW: h.powerPeakW,
-      })),
+      feeds,
     });
+    // The trap receiver re-reads the topology every few seconds; give it one round before the UPS speaks.
+    await new Promise((r) => setTimeout(r, 6000));
 
     const minutes = Number(flags['runtime-minutes'] ?? '12');
     const port = String(flags['snmp-port'] ?? '1162');
@@ -145,7 +163,7 @@ export const demoWalkthroughCommand: CliCommand = {
       '-v',
       '2c',
       '-c',
-      String(flags.community ?? 'public'),
+      community,
       `127.0.0.1:${port}`,
       '',
       '1.3.6.1.2.1.33.2.0.1',

@@ -29,6 +29,9 @@ export class AuditsProcessor implements OnApplicationBootstrap, BeforeApplicatio
       concurrency: 1,
     });
     this.worker.on('error', (e) => this.log.error(`queue error: ${e.message}`));
+    this.worker.on('failed', (job, e) =>
+      this.log.error(`audit for power event ${job?.data.powerEventId ?? '?'} failed: ${e.message}`),
+    );
   }
 
   private async process(job: Job<JobPayloads['run-audit']>): Promise<unknown> {

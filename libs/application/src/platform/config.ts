@@ -13,7 +13,11 @@ export interface AppConfig {
   api: { host: string; port: number; tokens: string[] };
   worker: { host: string; port: number; concurrency: number };
   vcenter?: VcenterConfig;
-  snmp: { listen: string; port: number };
+  /**
+   * The trap receiver: off when SNMP_TRAP_PORT=off. Its own variables (SNMP_TRAP_ADDRESS, SNMP_TRAP_PORT,
+   * SNMP_COMMUNITIES_FILE, SNMP_V3_USERS_FILE, ...) are validated by libs/snmp, which reads them from `env`.
+   */
+  snmp: { enabled: boolean; env: Record<string, string | undefined> };
   /** manual: every plan waits for an operator; auto: plans for on-battery events run without waiting. */
   approvalPolicy: 'manual' | 'auto';
 }
@@ -141,7 +145,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       port: r.port('WORKER_PORT', 8081),
       concurrency: r.int('WORKER_CONCURRENCY', 4, 1, 256),
     },
-    snmp: { listen: r.str('SNMP_LISTEN', '0.0.0.0'), port: r.port('SNMP_PORT', 1162) },
+    snmp: {
+      enabled: env.SNMP_TRAP_PORT?.trim() !== 'off',
+      env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('SNMP_'))),
+    },
     approvalPolicy: r.oneOf('LAYERSHIFT_APPROVAL', ['manual', 'auto'] as const, 'manual'),
   };
 
@@ -190,7 +197,7 @@ export function redactedConfig(c: AppConfig): Record<string, unknown> {
     logLevel: c.logLevel,
     api: { host: c.api.host, port: c.api.port, tokens: `${c.api.tokens.length} configured` },
     worker: c.worker,
-    snmp: c.snmp,
+    snmp: { enabled: c.snmp.enabled, port: c.snmp.env.SNMP_TRAP_PORT ?? '1162' },
     approvalPolicy: c.approvalPolicy,
     vcenter: c.vcenter
       ? {
