@@ -5,7 +5,7 @@ import { baselinePlan } from './baseline';
 import { milpOptimum } from './milp';
 
 /**
- * npm run bench:planner [-- --sizes 16x200,96x2000 --runs 5 --check 1000 --milp 10 --skip-verify-large]
+ * npm run bench:planner [-- --sizes 16x200,96x2000 --runs 5 --check 1000 --milp 10 --verify-max-vms N]
  * Every number printed is measured here; nothing is asserted.
  */
 const SIZES: [number, number][] = [

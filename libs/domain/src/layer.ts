@@ -3,7 +3,12 @@ export const LAYERS = ['critical', 'high', 'medium', 'low'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** Weights of SCENARIO.md "What a better plan is": one critical outweighs any number of lower ones in practice. */
-export const LAYER_WEIGHT: Readonly<Record<Layer, number>> = { critical: 1000, high: 100, medium: 10, low: 1 };
+export const LAYER_WEIGHT: Readonly<Record<Layer, number>> = {
+  critical: 1000,
+  high: 100,
+  medium: 10,
+  low: 1,
+};
 
 export const DEFAULT_LAYER: Layer = 'medium';
 

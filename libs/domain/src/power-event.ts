@@ -21,7 +21,15 @@ export const POWER_EVENT_KINDS = [
 ] as const;
 export type PowerEventKind = (typeof POWER_EVENT_KINDS)[number];
 
-export const POWER_EVENT_SOURCES = ['snmp-trap', 'snmp-poll', 'alarm-action', 'vcenter-event', 'forecast', 'schedule', 'operator'] as const;
+export const POWER_EVENT_SOURCES = [
+  'snmp-trap',
+  'snmp-poll',
+  'alarm-action',
+  'vcenter-event',
+  'forecast',
+  'schedule',
+  'operator',
+] as const;
 export type PowerEventSource = (typeof POWER_EVENT_SOURCES)[number];
 
 export const DEVICE_KINDS = ['ups', 'pdu', 'host', 'cluster', 'vcenter', 'unknown'] as const;

@@ -66,7 +66,11 @@ describe('scenario validation', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues).toEqual([
-      { path: '$.hosts[0].pdus[0]', expected: 'the id of a PDU in $.power.pdus (non-empty string)', found: 'the number 42' },
+      {
+        path: '$.hosts[0].pdus[0]',
+        expected: 'the id of a PDU in $.power.pdus (non-empty string)',
+        found: 'the number 42',
+      },
     ]);
     expect(() => parseScenario(s)).toThrow(ValidationError);
     expect(() => parseScenario(s)).toThrow(/\$\.hosts\[0\]\.pdus\[0\]: expected the id of a PDU/);

@@ -47,7 +47,13 @@ const scenarioShape = obj({
         ),
       ),
       pdus: req(
-        arr(obj({ id: req(str('a PDU id')), ups: req(str('the id of a UPS in $.power.ups')), capacityW: req(nonNeg('watts')) })),
+        arr(
+          obj({
+            id: req(str('a PDU id')),
+            ups: req(str('the id of a UPS in $.power.ups')),
+            capacityW: req(nonNeg('watts')),
+          }),
+        ),
       ),
     }),
   ),
@@ -111,7 +117,11 @@ function duplicates(ids: string[], path: string, what: string, issues: Validatio
   ids.forEach((id, i) => {
     const first = seen.get(id);
     if (first !== undefined)
-      issues.push({ path: `${path}[${i}].id`, expected: `a unique ${what} id (already used at ${path}[${first}])`, found: describe(id) });
+      issues.push({
+        path: `${path}[${i}].id`,
+        expected: `a unique ${what} id (already used at ${path}[${first}])`,
+        found: describe(id),
+      });
     else seen.set(id, i);
   });
   return new Set(seen.keys());
@@ -120,28 +130,64 @@ function duplicates(ids: string[], path: string, what: string, issues: Validatio
 /** Cross-references: ids unique, every reference resolves, the event names something that exists. */
 function referentialIssues(s: Scenario): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const upsIds = duplicates(s.power.ups.map((u) => u.id), '$.power.ups', 'UPS', issues);
-  const pduIds = duplicates(s.power.pdus.map((p) => p.id), '$.power.pdus', 'PDU', issues);
-  const hostIds = duplicates(s.hosts.map((h) => h.id), '$.hosts', 'host', issues);
-  const componentIds = duplicates(s.components.map((c) => c.id), '$.components', 'component', issues);
+  const upsIds = duplicates(
+    s.power.ups.map((u) => u.id),
+    '$.power.ups',
+    'UPS',
+    issues,
+  );
+  const pduIds = duplicates(
+    s.power.pdus.map((p) => p.id),
+    '$.power.pdus',
+    'PDU',
+    issues,
+  );
+  const hostIds = duplicates(
+    s.hosts.map((h) => h.id),
+    '$.hosts',
+    'host',
+    issues,
+  );
+  const componentIds = duplicates(
+    s.components.map((c) => c.id),
+    '$.components',
+    'component',
+    issues,
+  );
   const clusters = new Set(s.hosts.map((h) => h.cluster));
   const datastores = new Set(s.hosts.flatMap((h) => h.datastores));
 
   s.power.pdus.forEach((p, i) => {
     if (!upsIds.has(p.ups))
-      issues.push({ path: `$.power.pdus[${i}].ups`, expected: 'the id of a UPS in $.power.ups', found: describe(p.ups) });
+      issues.push({
+        path: `$.power.pdus[${i}].ups`,
+        expected: 'the id of a UPS in $.power.ups',
+        found: describe(p.ups),
+      });
   });
   s.hosts.forEach((h, i) => {
     h.pdus.forEach((p, j) => {
       if (!pduIds.has(p))
-        issues.push({ path: `$.hosts[${i}].pdus[${j}]`, expected: 'the id of a PDU in $.power.pdus', found: describe(p) });
+        issues.push({
+          path: `$.hosts[${i}].pdus[${j}]`,
+          expected: 'the id of a PDU in $.power.pdus',
+          found: describe(p),
+        });
     });
     if (h.powerPeakW < h.powerIdleW)
-      issues.push({ path: `$.hosts[${i}].powerPeakW`, expected: `a number >= powerIdleW (${h.powerIdleW})`, found: describe(h.powerPeakW) });
+      issues.push({
+        path: `$.hosts[${i}].powerPeakW`,
+        expected: `a number >= powerIdleW (${h.powerIdleW})`,
+        found: describe(h.powerPeakW),
+      });
   });
   s.components.forEach((c, i) => {
     if (!hostIds.has(c.host))
-      issues.push({ path: `$.components[${i}].host`, expected: 'the id of a host in $.hosts', found: describe(c.host) });
+      issues.push({
+        path: `$.components[${i}].host`,
+        expected: 'the id of a host in $.hosts',
+        found: describe(c.host),
+      });
     c.datastores.forEach((d, j) => {
       if (!datastores.has(d))
         issues.push({
@@ -187,9 +233,17 @@ function referentialIssues(s: Scenario): ValidationIssue[] {
     }
   })();
   if (!targetOk)
-    issues.push({ path: '$.event.target', expected: `the id of something a ${type} event can be about`, found: describe(target) });
+    issues.push({
+      path: '$.event.target',
+      expected: `the id of something a ${type} event can be about`,
+      found: describe(target),
+    });
   if (Number.isNaN(Date.parse(s.clock)))
-    issues.push({ path: '$.clock', expected: 'an ISO-8601 timestamp such as "2026-11-25T03:10:00Z"', found: describe(s.clock) });
+    issues.push({
+      path: '$.clock',
+      expected: 'an ISO-8601 timestamp such as "2026-11-25T03:10:00Z"',
+      found: describe(s.clock),
+    });
   return issues;
 }
 

@@ -30,7 +30,8 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value}`;
   if (typeof value === 'object') return 'an object';
@@ -41,20 +42,28 @@ export const str =
   (what = 'a string', opts: { nonEmpty?: boolean } = { nonEmpty: true }): Check =>
   (v, path, issues) => {
     if (typeof v !== 'string' || (opts.nonEmpty && v.length === 0))
-      issues.push({ path, expected: opts.nonEmpty ? `${what} (non-empty string)` : what, found: describe(v) });
+      issues.push({
+        path,
+        expected: opts.nonEmpty ? `${what} (non-empty string)` : what,
+        found: describe(v),
+      });
   };
 
 export const num =
-  (opts: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean; what?: string } = {}): Check =>
+  (
+    opts: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean; what?: string } = {},
+  ): Check =>
   (v, path, issues) => {
     const bounds: string[] = [];
     if (opts.min !== undefined) bounds.push(`${opts.exclusiveMin ? '>' : '>='} ${opts.min}`);
     if (opts.max !== undefined) bounds.push(`<= ${opts.max}`);
     const expected = `${opts.integer ? 'an integer' : 'a number'}${bounds.length ? ' ' + bounds.join(' and ') : ''}${opts.what ? ` (${opts.what})` : ''}`;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return void issues.push({ path, expected, found: describe(v) });
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return void issues.push({ path, expected, found: describe(v) });
     const low = opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min);
     const high = opts.max !== undefined && v > opts.max;
-    if (low || high || (opts.integer && !Number.isInteger(v))) issues.push({ path, expected, found: describe(v) });
+    if (low || high || (opts.integer && !Number.isInteger(v)))
+      issues.push({ path, expected, found: describe(v) });
   };
 
 export const bool = (): Check => (v, path, issues) => {
@@ -65,7 +74,11 @@ export const oneOf =
   (values: readonly (string | number)[]): Check =>
   (v, path, issues) => {
     if (!values.includes(v as string | number))
-      issues.push({ path, expected: `one of ${values.map((x) => JSON.stringify(x)).join(' | ')}`, found: describe(v) });
+      issues.push({
+        path,
+        expected: `one of ${values.map((x) => JSON.stringify(x)).join(' | ')}`,
+        found: describe(v),
+      });
   };
 
 export const arr =

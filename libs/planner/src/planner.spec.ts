@@ -134,10 +134,21 @@ describe('contract details', () => {
   });
 
   it('scenarioHash streams exactly the bytes of canonicalJson (forecast, optional fields, odd keys)', () => {
-    const s = generateScenario({ seed: 7, hosts: 6, vms: 40, event: 'forecast_shortage', fill: 0.6, powerSlack: 1.2 });
+    const s = generateScenario({
+      seed: 7,
+      hosts: 6,
+      vms: 40,
+      event: 'forecast_shortage',
+      fill: 0.6,
+      powerSlack: 1.2,
+    });
     const odd = {
       ...s,
-      components: s.components.map((c, k) => ({ ...c, note: k % 2 ? undefined : 'x"\\\u0001é', 'a\u0000b': k })),
+      components: s.components.map((c, k) => ({
+        ...c,
+        note: k % 2 ? undefined : 'x"\\\u0001é',
+        'a\u0000b': k,
+      })),
     } as unknown as Scenario;
     for (const x of [s, odd])
       expect(scenarioHash(x)).toBe(createHash('sha256').update(canonicalJson(x)).digest('hex'));

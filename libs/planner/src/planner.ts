@@ -813,7 +813,9 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
         const gone = tentOn[h].filter(
           (t) => t !== i && departsFrom(t, h) && !waits.includes(t) && (!atHome || !frozen || shed[t] === 1),
         );
-        gone.sort((a, b) => shed[b] - shed[a] || rank[b] - rank[a] || cpu[b] + mem[b] - cpu[a] - mem[a] || a - b);
+        gone.sort(
+          (a, b) => shed[b] - shed[a] || rank[b] - rank[a] || cpu[b] + mem[b] - cpu[a] - mem[a] || a - b,
+        );
         for (const t of gone) {
           if (needCpu <= EPS && needMem <= EPS) break;
           waits.push(t);
@@ -823,12 +825,14 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
       }
       if (needCpu > EPS || needMem > EPS) {
         const pool: number[] = [];
-        for (const t of tentOn[h]) if (t !== i && placed[t] === h && rank[t] > r && !chosen.has(t)) pool.push(t);
+        for (const t of tentOn[h])
+          if (t !== i && placed[t] === h && rank[t] > r && !chosen.has(t)) pool.push(t);
         for (const t of arrOn[h]) if (t !== i && rank[t] > r && !chosen.has(t)) pool.push(t);
         pool.sort(
           (a, b) =>
             rank[b] - rank[a] ||
-            Math.max(cpu[b] / capCpu[h], mem[b] / capMem[h]) - Math.max(cpu[a] / capCpu[h], mem[a] / capMem[h]) ||
+            Math.max(cpu[b] / capCpu[h], mem[b] / capMem[h]) -
+              Math.max(cpu[a] / capCpu[h], mem[a] / capMem[h]) ||
             a - b,
         );
         for (const t of pool) {
@@ -853,7 +857,8 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
           if (!draws[hh] || w === 0) return;
           const F = feedsOf[hh];
           for (const p of F) pd.set(p, (pd.get(p) ?? 0) + w / F.length);
-          for (let q = 0, L = upsShareOf[hh]; q < L.length; q += 2) ud.set(L[q], (ud.get(L[q]) ?? 0) + w * L[q + 1]);
+          for (let q = 0, L = upsShareOf[hh]; q < L.length; q += 2)
+            ud.set(L[q], (ud.get(L[q]) ?? 0) + w * L[q + 1]);
         };
         addTo(h, wattsOf(i, h));
         if (atSource[i]) addTo(home[i], -wattsOf(i, home[i]));
@@ -867,10 +872,14 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
           if (over() <= 0) return true;
           const pool: number[] = [];
           for (const hh of hostList) {
-            for (const t of tentOn[hh]) if (placed[t] === hh && rank[t] > r && !chosen.has(t) && t !== i) pool.push(t);
+            for (const t of tentOn[hh])
+              if (placed[t] === hh && rank[t] > r && !chosen.has(t) && t !== i) pool.push(t);
             for (const t of arrOn[hh]) if (rank[t] > r && !chosen.has(t) && t !== i) pool.push(t);
           }
-          pool.sort((a, b) => rank[b] - rank[a] || cpu[b] * wPerMhz[endHost(b)] - cpu[a] * wPerMhz[endHost(a)] || a - b);
+          pool.sort(
+            (a, b) =>
+              rank[b] - rank[a] || cpu[b] * wPerMhz[endHost(b)] - cpu[a] * wPerMhz[endHost(a)] || a - b,
+          );
           for (const t of pool) {
             if (over() <= 0) break;
             if (chosen.has(t)) continue;
@@ -907,12 +916,18 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
           const tiers = state[i] === 1 || r > XVMOTION_MAX_RANK ? [false] : [false, true];
           for (const xv of tiers) {
             const list = candidates(c, xv);
-            const hosts = state[i] === 0 && !xv && usable[home[i]] && !list.includes(home[i])
-              ? [home[i], ...list]
-              : list;
+            const hosts =
+              state[i] === 0 && !xv && usable[home[i]] && !list.includes(home[i]) ? [home[i], ...list] : list;
             for (const h of hosts) {
               const t = tryRepair(i, h, xv, frozen);
-              if (t && (!best || t.loss < best.loss || (t.loss === best.loss && (t.victims.length < best.victims.length || (t.victims.length === best.victims.length && t.score < best.score)))))
+              if (
+                t &&
+                (!best ||
+                  t.loss < best.loss ||
+                  (t.loss === best.loss &&
+                    (t.victims.length < best.victims.length ||
+                      (t.victims.length === best.victims.length && t.score < best.score))))
+              )
                 best = t;
             }
             if (best) break;
@@ -940,7 +955,14 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
             }
             best.waits = [];
           } else {
-            commit(i, { host: best.host, xv: best.xv, capVictims: [], powerVictims: [], waitOn: [], free: false });
+            commit(i, {
+              host: best.host,
+              xv: best.xv,
+              capVictims: [],
+              powerVictims: [],
+              waitOn: [],
+              free: false,
+            });
             arrOn[best.host].push(i);
             if (wasLeft) {
               stayCount[home[i]]--;

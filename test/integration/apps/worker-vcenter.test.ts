@@ -105,12 +105,12 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
 
   it('evacuates a host by vMotion; a failed migration leaves its VM in place and says why; maintenance is refused', async () => {
     const snapshot = await readInventory(client);
-    const source = snapshot.hosts[0]!.id;
+    const source = snapshot.hosts[0].id;
     const scenario = await scenarioFromVcsim(client, sim, source);
     const onSource = scenario.components.filter((c) => c.host === source).map((c) => c.id);
     expect(onSource.length).toBeGreaterThan(1);
 
-    const victim = onSource[0]!;
+    const victim = onSource[0];
     const inject = await fetch(`${sim.controlUrl}/control/fail-migration`, {
       method: 'POST',
       body: JSON.stringify({ vm: victim, fault: 'MigrationFault', message: 'injected by the test' }),
@@ -169,7 +169,7 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
       .getRepository(ActionEntity)
       .findBy({ kind: 'vmotion', state: 'succeeded' });
     expect(actions.length).toBeGreaterThan(0);
-    const one = actions[0]!;
+    const one = actions[0];
     // Simulate a redelivered job after a crash: put it back to queued with its plan executing.
     await db.dataSource.query(`UPDATE actions SET state = 'queued' WHERE id = $1`, [one.id]);
     await db.dataSource.query(`UPDATE plans SET state = 'executing' WHERE id = $1`, [one.planId]);
@@ -185,7 +185,7 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
     const events = worker.get(VcenterEventsService);
     await events.pollOnce(); // whatever happened so far (the migrations above)
     const snapshot = await readInventory(client);
-    const lost = snapshot.hosts[1]!.id;
+    const lost = snapshot.hosts[1].id;
     const res = await fetch(`${sim.controlUrl}/control/hosts/${lost}/disconnect`, {
       method: 'POST',
       body: JSON.stringify({ mode: 'lost' }),

@@ -89,6 +89,6 @@ describe('forecast pipeline on real PostgreSQL', () => {
 
     const events = await db.dataSource.getRepository(PowerEventEntity).findBy({ kind: 'forecast_shortage' });
     expect(events.map((e) => [e.device, e.source, e.status])).toEqual([['host-hot', 'forecast', 'open']]);
-    expect(events[0]!.detail).toMatch(/host-hot/);
+    expect(events[0].detail).toMatch(/host-hot/);
   });
 });

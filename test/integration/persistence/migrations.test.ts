@@ -38,7 +38,13 @@ describe('migrations against a real PostgreSQL', () => {
   it('keep the audit log append-only', async () => {
     const repo = db.dataSource.getRepository(AuditLogEntity);
     const row = await repo.save(
-      repo.create({ actor: 'test', action: 'plan.approved', subjectType: 'plan', subjectId: 'p1', detail: {} }),
+      repo.create({
+        actor: 'test',
+        action: 'plan.approved',
+        subjectType: 'plan',
+        subjectId: 'p1',
+        detail: {},
+      }),
     );
     await expect(repo.update({ id: row.id }, { actor: 'someone else' })).rejects.toThrow(/append-only/);
     await expect(repo.delete({ id: row.id })).rejects.toThrow(/append-only/);
@@ -46,7 +52,8 @@ describe('migrations against a real PostgreSQL', () => {
   });
 
   it('run down back to an empty database', async () => {
-    for (let i = 0; i < MIGRATIONS.length; i++) await db.dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < MIGRATIONS.length; i++)
+      await db.dataSource.undoLastMigration({ transaction: 'each' });
     expect(await tableNames(db.dataSource)).toEqual(['migrations']);
   });
 });
@@ -63,7 +70,12 @@ describe('the drift check', () => {
   let drifted: DataSource;
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: true });
-    drifted = new DataSource({ type: 'postgres', url: db.url, entities: [...ENTITIES, DriftProbeEntity], synchronize: false });
+    drifted = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      entities: [...ENTITIES, DriftProbeEntity],
+      synchronize: false,
+    });
     await drifted.initialize();
   });
   afterAll(async () => {

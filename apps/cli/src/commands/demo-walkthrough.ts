@@ -103,7 +103,7 @@ export const demoWalkthroughCommand: CliCommand = {
       typeof communityFile !== 'string'
     )
       throw new UsageError('--api, --token-file, --topology and --community-file are required');
-    const community = (await readFile(communityFile, 'utf8')).split(/\s+/)[0]!;
+    const community = (await readFile(communityFile, 'utf8')).split(/\s+/)[0];
     const api = new Api(apiUrl, (await readFile(tokenFile, 'utf8')).trim());
     const topo = JSON.parse(await readFile(topologyFile, 'utf8')) as VcsimTopology;
 
@@ -124,7 +124,7 @@ export const demoWalkthroughCommand: CliCommand = {
       `   ${hosts.length} hosts, ${components.length} VMs: ${[...byLayer].map(([l, n]) => `${n} ${l}`).join(', ')} (${components.filter((c) => !c.layerTagged).length} untagged, counted as medium)`,
     );
 
-    const target = topo.ups[0]!;
+    const target = topo.ups[0];
     // The demo datacenter: the first cluster's hosts have a single power supply, on the PDUs of the first UPS;
     // the others are dual-fed. When that UPS runs out, the first cluster goes dark: its work must move or stop.
     const firstCluster = topo.hosts[0]?.cluster;

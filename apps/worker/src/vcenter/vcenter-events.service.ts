@@ -93,7 +93,7 @@ export class VcenterEventsService implements OnApplicationBootstrap, BeforeAppli
       await this.toAudit(e);
     }
     if (events.length > 0) {
-      const vcenter = events[0]!.vcenter;
+      const vcenter = events[0].vcenter;
       await this.dataSource
         .getRepository(SyncStateEntity)
         .save({ vcenter, stream: 'events', version: String(this.reader.lastKey) });

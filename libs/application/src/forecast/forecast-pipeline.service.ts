@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
-import type { DeviceKind } from '@app/domain';
 import {
   cleanSeries,
   ComponentModel,
@@ -165,7 +164,7 @@ export class ForecastPipelineService {
       const decision = evaluateTrigger(
         {
           id: h.id,
-          deviceKind: 'host' as DeviceKind,
+          deviceKind: 'host',
           capacity: { cpuMhz: h.cpuMhz, memMb: h.memMb },
           safeUtilization: SAFE_UTILIZATION,
         },
