@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropQueuePrefix } from '../../support/wait';
 import { QUEUES } from '@app/domain';
 import { AuditLogEntity } from '@app/persistence';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
@@ -30,10 +30,7 @@ describe('the api against real PostgreSQL and Redis', () => {
   });
   afterAll(async () => {
     await app?.close();
-    const redis = new Redis('redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropQueuePrefix(prefix);
     await db?.drop();
   });
 

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropQueuePrefix, waitFor } from '../../support/wait';
 import type { Scenario } from '@app/domain';
 import { ActionAttemptEntity, ActionEntity, PowerEventEntity, VcenterEventEntity } from '@app/persistence';
 import { readInventory, toDomain, VimClient, vmLiveState } from '@app/vsphere';
@@ -15,16 +15,6 @@ interface Topo {
   ups: { id: string; capacityW: number; runtimeSeconds: number; onBattery: boolean }[];
   pdus: { id: string; ups: string; capacityW: number }[];
   hosts: { id: string; pdus: string[]; powerIdleW: number; powerPeakW: number; tpmAttestation: string }[];
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The scenario a maintenance audit would see, read from vcsim with our client and the simulator's power sidecar. */
@@ -95,10 +85,7 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
     await worker?.close();
     await api?.close();
     await client?.close();
-    const redis = new Redis('redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropQueuePrefix(prefix);
     await db?.drop();
     await sim?.stop();
   });

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropQueuePrefix, waitFor } from '../../support/wait';
 import { ActionAttemptEntity, ActionEntity } from '@app/persistence';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { createWorkerApp } from '../../../apps/worker/src/bootstrap';
@@ -14,16 +14,6 @@ const ROOT = resolve(__dirname, '../../..');
 const SCENARIO = JSON.parse(
   readFileSync(join(ROOT, '../shared/scenarios/small-ups-on-battery.json'), 'utf8'),
 );
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the worker consumes approved actions from BullMQ', () => {
   let db: TestDatabase;
@@ -45,10 +35,7 @@ describe('the worker consumes approved actions from BullMQ', () => {
   afterAll(async () => {
     await worker?.close();
     await api?.close();
-    const redis = new Redis('redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropQueuePrefix(prefix);
     await db?.drop();
   });
 
@@ -111,6 +98,8 @@ describe('the worker process', () => {
           LAYERSHIFT_QUEUE_PREFIX: `lstest-drain-${process.pid}`,
           LOG_LEVEL: 'info',
           SNMP_TRAP_PORT: '0',
+          SNMP_TRAP_ADDRESS: '127.0.0.1',
+          SNMP_COMMUNITIES: TEST_TOKEN.slice(0, 20),
         },
       });
       let out = '';

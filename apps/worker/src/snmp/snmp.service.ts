@@ -33,7 +33,12 @@ export class SnmpService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.snmp.enabled) return;
+    if (!this.config.snmp.enabled) {
+      this.log.warn(
+        'SNMP trap receiver off: set SNMP_COMMUNITIES_FILE or SNMP_V3_USERS_FILE (see docs/snmp.md)',
+      );
+      return;
+    }
     this.handle = await startSnmpIngest({
       dataSource: this.dataSource,
       env: this.config.snmp.env,

@@ -14,7 +14,7 @@ export interface AppConfig {
   worker: { host: string; port: number; concurrency: number };
   vcenter?: VcenterConfig;
   /**
-   * The trap receiver: off when SNMP_TRAP_PORT=off. Its own variables (SNMP_TRAP_ADDRESS, SNMP_TRAP_PORT,
+   * The trap receiver: off when SNMP_TRAP_PORT=off or no community/v3 user is set. Its own variables (SNMP_TRAP_ADDRESS, SNMP_TRAP_PORT,
    * SNMP_COMMUNITIES_FILE, SNMP_V3_USERS_FILE, ...) are validated by libs/snmp, which reads them from `env`.
    */
   snmp: { enabled: boolean; env: Record<string, string | undefined> };
@@ -146,7 +146,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: r.int('WORKER_CONCURRENCY', 4, 1, 256),
     },
     snmp: {
-      enabled: env.SNMP_TRAP_PORT?.trim() !== 'off',
+      // Off when asked, or when no community or v3 user is configured (it could accept nothing).
+      enabled:
+        env.SNMP_TRAP_PORT?.trim() !== 'off' &&
+        ['SNMP_COMMUNITIES', 'SNMP_COMMUNITIES_FILE', 'SNMP_V3_USERS', 'SNMP_V3_USERS_FILE'].some((k) =>
+          env[k]?.trim(),
+        ),
       env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('SNMP_'))),
     },
     approvalPolicy: r.oneOf('LAYERSHIFT_APPROVAL', ['manual', 'auto'] as const, 'manual'),

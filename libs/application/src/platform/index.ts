@@ -4,3 +4,4 @@ export * from './auth';
 export * from './platform.module';
 export * from './health.controller';
 export * from './metrics';
+export * from './run-process';
