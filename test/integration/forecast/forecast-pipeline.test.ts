@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForecastPipelineService } from '@app/application';
+import { ForecastPipelineService, SnapshotScenarioService } from '@app/application';
 import { ForecastEntity, ForecastModelEntity, MetricSampleEntity, PowerEventEntity } from '@app/persistence';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 
@@ -90,5 +90,24 @@ describe('forecast pipeline on real PostgreSQL', () => {
     const events = await db.dataSource.getRepository(PowerEventEntity).findBy({ kind: 'forecast_shortage' });
     expect(events.map((e) => [e.device, e.source, e.status])).toEqual([['host-hot', 'forecast', 'open']]);
     expect(events[0].detail).toMatch(/host-hot/);
+  });
+
+  it("feeds the scenario's forecast section: the upper bound for critical components, the point for the others", async () => {
+    const clock = new Date((now + STEP) * 1000);
+    const scenario = await new SnapshotScenarioService(db.dataSource).build(
+      { type: 'forecast_shortage', target: 'host-hot' },
+      clock,
+    );
+    const hour = (key: string) =>
+      db.dataSource.getRepository(ForecastEntity).findOneOrFail({
+        where: { scope: 'component', key, metric: 'cpuMhz', horizonSeconds: 3600 },
+        order: { issuedAt: 'DESC' },
+      });
+    const critical = await hour('vm-a');
+    const low = await hour('vm-b');
+    expect(scenario.forecast?.horizonSeconds).toBe(3600);
+    expect(scenario.forecast?.demand['vm-a']?.cpuMhz).toBe(Math.ceil(critical.upper));
+    expect(scenario.forecast?.demand['vm-b']?.cpuMhz).toBe(Math.ceil(low.point));
+    expect(critical.upper).toBeGreaterThan(critical.point);
   });
 });
