@@ -88,7 +88,7 @@ export class SnapshotScenarioService {
       horizonSeconds: 3600,
       layerOf: (id) => {
         const l = byId.get(id)?.layer;
-        return isLayer(l) ? (l) : undefined;
+        return isLayer(l) ? l : undefined;
       },
     });
   }
