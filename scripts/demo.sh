@@ -35,7 +35,7 @@ npm run --silent build
 
 echo "== vcsim (simulated vCenter)"
 VCSIM_STATE_DIR="$PWD/$RUN/vcsim" VCSIM_PORT="$VCSIM_PORT" VCSIM_TASK_DELAY="${VCSIM_TASK_DELAY:-1500}" \
-  bash tools/vcsim/start.sh --background
+  bash tools/vcsim/start.sh --background | grep -Ev '^VCSIM_(URL|PASSWORD)=' # no credential on screen
 # shellcheck disable=SC1091
 set -a; . "$RUN/vcsim/vcsim.env"; set +a
 
