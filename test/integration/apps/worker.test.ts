@@ -60,12 +60,15 @@ describe('the worker consumes approved actions from BullMQ', () => {
     const attempts = await db.dataSource.getRepository(ActionAttemptEntity).findBy({ actionId: one.id });
     expect(attempts).toHaveLength(1);
     expect(attempts[0].outcome).toBe('refused');
-    const plan = await (
-      await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })
-    )
-      .json()
-      .then((x): any => x);
-    expect(plan.state).toBe('failed');
+    // The plan ends once the last action has ended (a moment after its own state is written).
+    await waitFor('the plan to fail', async () => {
+      const plan = await (
+        await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })
+      )
+        .json()
+        .then((x): any => x);
+      return plan.state === 'failed' ? true : undefined;
+    });
   });
 });
 

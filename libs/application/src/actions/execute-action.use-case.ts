@@ -75,7 +75,10 @@ export class ExecuteActionUseCase {
       .execute();
     if (claimed.affected !== 1) return { status: 'skipped', reason: 'another worker claimed this action' };
     if (plan.state === 'approved')
-      await this.dataSource.getRepository(PlanEntity).update({ id: plan.id }, { state: 'executing' });
+      // Conditional: a sibling action may already have finished the plan; never move it back.
+      await this.dataSource
+        .getRepository(PlanEntity)
+        .update({ id: plan.id, state: 'approved' }, { state: 'executing' });
 
     const attempts = this.dataSource.getRepository(ActionAttemptEntity);
     const attemptNo = (await attempts.count({ where: { actionId: action.id } })) + 1;
