@@ -3,7 +3,7 @@ import type { CleanSeries } from './clean';
 import { FEATURE_COUNT, FEATURE_NAMES, LOOKBACK_SLOTS, prefixSums, writeFeatures } from './features';
 import { quantile } from './stats';
 import { fitRidge, predictRow, type LinearModelJSON } from './ridge';
-import { recentTrend } from './trend';
+import { recentTrend, SHORT_TREND_WINDOW_SLOTS } from './trend';
 import {
   HORIZONS_SECONDS,
   STEPS_PER_DAY,
@@ -122,8 +122,13 @@ export const DEFAULT_TRAIN: Required<Omit<TrainOptions, 'metric' | 'schedule' | 
   minTrainRows: 3 * STEPS_PER_DAY,
 };
 
-function withTrend(f: SeriesForecast, trend: SeriesForecast['trend']): SeriesForecast {
+function withTrend(
+  f: SeriesForecast,
+  trend: SeriesForecast['trend'],
+  shortTrend?: SeriesForecast['shortTrend'],
+): SeriesForecast {
   if (trend) f.trend = trend;
+  if (shortTrend) f.shortTrend = shortTrend;
   return f;
 }
 
@@ -401,6 +406,7 @@ export class ComponentModel {
     let fallback: SeriesForecast['fallback'];
     if (j.fallbackReason) fallback = { kind: j.kind, reason: j.fallbackReason };
     const trend = i >= 0 ? recentTrend(ctx.values, i, step) : undefined;
+    const shortTrend = i >= 0 ? recentTrend(ctx.values, i, step, SHORT_TREND_WINDOW_SLOTS) : undefined;
 
     if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
       const feat = scratchFeat;
@@ -417,7 +423,7 @@ export class ComponentModel {
         const zHat = ctx.z[i] + predictRow(hm.linear!.weights, feat);
         out.push(this.horizonOut(hm, origin, zHat, j.transform));
       }
-      return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend);
+      return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend, shortTrend);
     }
     if (j.kind === 'ridge')
       fallback = {
@@ -442,7 +448,7 @@ export class ComponentModel {
         base = ctx.values[i + hm.steps - STEPS_PER_DAY];
       out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform));
     }
-    return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend);
+    return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend, shortTrend);
   }
 
   private horizonOut(hm: HorizonModel, origin: number, zHat: number, t: Transform): HorizonForecast {

@@ -50,6 +50,7 @@ export function rollUp(parts: readonly SeriesForecast[], rho = 0.5): SeriesForec
       : undefined,
     // the parts' resistant lines add (an approximation of the sum's own line: medians do not add exactly)
     trend: sumTrends(parts.map((p) => p.trend)),
+    shortTrend: sumTrends(parts.map((p) => p.shortTrend)),
   };
 }
 

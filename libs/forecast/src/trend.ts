@@ -19,6 +19,9 @@ export interface RecentTrend {
 /** Default window: 2 hours of 5-minute samples. */
 export const TREND_WINDOW_SLOTS = 24;
 
+/** Short window for fast ramps (the trigger's second detector): 45 minutes of 5-minute samples, thirds of 3. */
+export const SHORT_TREND_WINDOW_SLOTS = 9;
+
 function median3(v: ArrayLike<number>, from: number, count: number, buf: Float64Array): number {
   for (let k = 0; k < count; k++) buf[k] = v[from + k];
   const s = buf.subarray(0, count).sort();

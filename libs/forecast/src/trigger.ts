@@ -1,4 +1,5 @@
 import type { DeviceKind, PowerEvent } from '@app/domain';
+import type { RecentTrend } from './trend';
 import type { Metric, SeriesForecast } from './types';
 
 /** A host, cluster or power domain whose forecast demand is watched against its safe capacity. */
@@ -29,6 +30,18 @@ export interface TriggerParams {
   trendMinHalfSlopeRatio: number;
   /** consecutive evaluations with a trend breach before an event opens */
   trendConfirmations: number;
+  /**
+   * fast-ramp detector: the short trend (SeriesForecast.shortTrend, resistant line over the last 45 min)
+   * extrapolated this far ahead; 0 turns it off. Opens on its own: a 1-hour ramp looks like a step to the 2 h
+   * window until it is nearly over.
+   */
+  shortTrendLookaheadSeconds: number;
+  /** the short line must rise at least this share of the threshold per hour (slow wobbles and noise fail) */
+  shortTrendMinSlopeShare: number;
+  /** half-slope test of the short line: both positive, the smaller at least this share of the larger */
+  shortTrendMinHalfSlopeRatio: number;
+  /** consecutive evaluations with a short-trend breach before an event opens */
+  shortTrendConfirmations: number;
   /** consecutive clear evaluations before it closes */
   clearConfirmations: number;
   /** closing needs every upper bound below (safeUtilization - hysteresis) x capacity */
@@ -47,6 +60,10 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   trendLookaheadSeconds: 2 * 3600,
   trendMinHalfSlopeRatio: 0.5,
   trendConfirmations: 2,
+  shortTrendLookaheadSeconds: 3600,
+  shortTrendMinSlopeShare: 0.3,
+  shortTrendMinHalfSlopeRatio: 0.5,
+  shortTrendConfirmations: 2,
   clearConfirmations: 3,
   hysteresis: 0.05,
   lookaheadSeconds: 4 * 3600,
@@ -60,6 +77,8 @@ export interface TriggerState {
   breachStreak: number;
   /** consecutive evaluations with a trend (ramp) breach; absent in states stored before the ramp detector */
   trendStreak?: number;
+  /** consecutive evaluations with a short-trend (fast ramp) breach; absent in states stored before it */
+  shortTrendStreak?: number;
   clearStreak: number;
   openedAt?: number;
 }
@@ -68,13 +87,17 @@ export const INITIAL_TRIGGER_STATE: Readonly<TriggerState> = {
   open: false,
   breachStreak: 0,
   trendStreak: 0,
+  shortTrendStreak: 0,
   clearStreak: 0,
 };
 
 export interface Breach {
   metric: Metric;
-  /** 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent ramp extrapolated */
-  source?: 'forecast' | 'trend';
+  /**
+   * 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent (2 h) ramp extrapolated;
+   * 'short-trend': the last 45 min's fast ramp extrapolated
+   */
+  source?: 'forecast' | 'trend' | 'short-trend';
   horizonSeconds: number;
   /** the value that crossed: the forecast's point or upper bound, or the extrapolated trend */
   upper: number;
@@ -136,21 +159,24 @@ function firstBreach(
  */
 function trendBreach(
   metric: Metric,
-  f: SeriesForecast,
+  t: RecentTrend | undefined,
   capacity: number,
   share: number,
   lookahead: number,
   minRatio: number,
+  source: 'trend' | 'short-trend' = 'trend',
+  minSlopeShare = 0,
 ): Breach | undefined {
-  const t = f.trend;
   if (!t || lookahead <= 0 || !(t.slope > 0) || !(t.leftSlope > 0) || !(t.rightSlope > 0)) return undefined;
   if (Math.min(t.leftSlope, t.rightSlope) < minRatio * Math.max(t.leftSlope, t.rightSlope)) return undefined;
   const threshold = share * capacity;
+  // a minimum rise per hour relative to the threshold (the short window's noise is a small slope)
+  if (t.slope * 3600 < minSlopeShare * threshold) return undefined;
   const at = t.level + t.slope * lookahead;
   if (at <= threshold) return undefined;
   return {
     metric,
-    source: 'trend',
+    source,
     horizonSeconds: lookahead,
     upper: at,
     threshold,
@@ -177,6 +203,7 @@ export function evaluateTrigger(
   const p = { ...DEFAULT_TRIGGER, ...params };
   let fBreach: Breach | undefined;
   let tBreach: Breach | undefined;
+  let sBreach: Breach | undefined;
   let belowClear = true;
   let peak = '';
   const what = p.breachOn === 'point' ? 'point forecast' : 'upper bound';
@@ -191,8 +218,19 @@ export function evaluateTrigger(
       fBreach,
       firstBreach(metric, f, cap, share, p.lookaheadSeconds, current[metric], p.breachOn),
     );
-    const tb = trendBreach(metric, f, cap, share, p.trendLookaheadSeconds, p.trendMinHalfSlopeRatio);
+    const tb = trendBreach(metric, f.trend, cap, share, p.trendLookaheadSeconds, p.trendMinHalfSlopeRatio);
     tBreach = sooner(tBreach, tb);
+    const sb = trendBreach(
+      metric,
+      f.shortTrend,
+      cap,
+      share,
+      p.shortTrendLookaheadSeconds,
+      p.shortTrendMinHalfSlopeRatio,
+      'short-trend',
+      p.shortTrendMinSlopeShare,
+    );
+    sBreach = sooner(sBreach, sb);
     const clearLevel = (share - p.hysteresis) * cap;
     const maxUpper = Math.max(
       ...f.horizons
@@ -204,26 +242,52 @@ export function evaluateTrigger(
       f.trend && p.trendLookaheadSeconds > 0
         ? f.trend.level + Math.max(0, f.trend.slope) * p.trendLookaheadSeconds
         : -Infinity;
-    if (maxUpper >= clearLevel || trendAt >= clearLevel) belowClear = false;
+    // and the short trend's, when it is steep enough to count
+    const st = f.shortTrend;
+    const shortAt =
+      st && p.shortTrendLookaheadSeconds > 0 && st.slope * 3600 >= p.shortTrendMinSlopeShare * share * cap
+        ? st.level + st.slope * p.shortTrendLookaheadSeconds
+        : -Infinity;
+    if (maxUpper >= clearLevel || trendAt >= clearLevel || shortAt >= clearLevel) belowClear = false;
     peak += `${peak ? ', ' : ''}${metric} ${what} ${Math.round(maxUpper)} of ${Math.round(cap)} (${((100 * maxUpper) / cap).toFixed(0)}%)`;
   }
   const next: TriggerState = {
     open: state.open,
     breachStreak: fBreach ? state.breachStreak + 1 : 0,
     trendStreak: tBreach ? (state.trendStreak ?? 0) + 1 : 0,
+    shortTrendStreak: sBreach ? (state.shortTrendStreak ?? 0) + 1 : 0,
     clearStreak: belowClear ? state.clearStreak + 1 : 0,
     openedAt: state.openedAt,
   };
   const fConfirmed = fBreach !== undefined && next.breachStreak >= p.confirmations;
   const tConfirmed = tBreach !== undefined && (next.trendStreak ?? 0) >= p.trendConfirmations;
-  // a confirmed breach wins; between two of the same standing, the sooner crossing
-  const breach = fConfirmed !== tConfirmed ? (fConfirmed ? fBreach : tBreach) : sooner(fBreach, tBreach);
-  const streakOf = (b: Breach) => (b.source === 'trend' ? (next.trendStreak ?? 0) : next.breachStreak);
-  const needOf = (b: Breach) => (b.source === 'trend' ? p.trendConfirmations : p.confirmations);
+  const sConfirmed = sBreach !== undefined && (next.shortTrendStreak ?? 0) >= p.shortTrendConfirmations;
+  // a confirmed breach wins; between several of the same standing, the sooner crossing
+  const candidates: [Breach | undefined, boolean][] = [
+    [fBreach, fConfirmed],
+    [tBreach, tConfirmed],
+    [sBreach, sConfirmed],
+  ];
+  const anyConfirmed = fConfirmed || tConfirmed || sConfirmed;
+  const breach = candidates
+    .filter(([b, c]) => b && (c || !anyConfirmed))
+    .reduce<Breach | undefined>((a, [b]) => sooner(a, b), undefined);
+  const streakOf = (b: Breach) =>
+    b.source === 'trend'
+      ? (next.trendStreak ?? 0)
+      : b.source === 'short-trend'
+        ? (next.shortTrendStreak ?? 0)
+        : next.breachStreak;
+  const needOf = (b: Breach) =>
+    b.source === 'trend'
+      ? p.trendConfirmations
+      : b.source === 'short-trend'
+        ? p.shortTrendConfirmations
+        : p.confirmations;
   const pct = (target.safeUtilization * 100).toFixed(0);
   const describe = (b: Breach) =>
-    (b.source === 'trend'
-      ? `${b.metric} rising steadily: the last ${Math.round((forecasts[b.metric]?.trend?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+    (b.source === 'trend' || b.source === 'short-trend'
+      ? `${b.metric} rising ${b.source === 'trend' ? 'steadily' : 'fast'}: the last ${Math.round(((b.source === 'trend' ? forecasts[b.metric]?.trend : forecasts[b.metric]?.shortTrend)?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
       : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
     `, crossing expected in ~${Math.round(b.crossingInSeconds / 60)} min` +
     (b.crossingInSeconds < p.minLeadSeconds
@@ -231,7 +295,7 @@ export function evaluateTrigger(
       : '');
 
   if (!state.open) {
-    if (breach && (fConfirmed || tConfirmed)) {
+    if (breach && anyConfirmed) {
       next.open = true;
       next.openedAt = now;
       next.clearStreak = 0;
@@ -259,6 +323,7 @@ export function evaluateTrigger(
     next.openedAt = undefined;
     next.breachStreak = 0;
     next.trendStreak = 0;
+    next.shortTrendStreak = 0;
     return {
       action: 'close',
       state: next,

@@ -38,6 +38,8 @@ export interface SeriesForecast {
   fallback?: { kind: string; reason: string };
   /** the last 2 h's resistant-line trend at the origin (raw units), for the trigger's ramp detector */
   trend?: RecentTrend;
+  /** the last 45 min's resistant-line trend (SHORT_TREND_WINDOW_SLOTS), for the trigger's fast-ramp detector */
+  shortTrend?: RecentTrend;
 }
 
 export interface ComponentForecast {

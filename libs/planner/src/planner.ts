@@ -486,9 +486,25 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
   };
   // Layer by layer: first every component of the layer that may keep its place does (so that the layer's own
   // members never count as reserved when a mover looks for room), then the layer's movers, dependencies first.
+  // Keep pass order within a layer: dependencies first, then value per watt (the same layer weight over the
+  // component's marginal draw on its host: least watts first), then bigger first. Under a power bound this keeps
+  // the most components of the layer; when power does not bind, every component that fits keeps its place anyway.
+  const keepW = new Float64Array(N);
+  for (let i = 0; i < N; i++) if (role[i] === Role.Tentative) keepW[i] = draws[home[i]] ? wattsOf(i, home[i]) : 0;
+  const keepOrder = order
+    .slice()
+    .sort(
+      (a, b) =>
+        rank[a] - rank[b] ||
+        dep.level[a] - dep.level[b] ||
+        (role[a] === Role.Tentative ? 0 : 1) - (role[b] === Role.Tentative ? 0 : 1) ||
+        keepW[a] - keepW[b] ||
+        mem[b] - mem[a] ||
+        a - b,
+    );
   for (let r = 0; r < 4; r++) {
     const movers: number[] = [];
-    for (const i of order) {
+    for (const i of keepOrder) {
       if (rank[i] !== r) continue;
       if (role[i] !== Role.Tentative) {
         movers.push(i);

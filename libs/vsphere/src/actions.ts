@@ -81,7 +81,12 @@ export interface RelocateRequest {
   timeoutMs?: number;
   /** Use MigrateVM_Task (host + priority, no storage) instead of RelocateVM_Task. */
   useMigrate?: boolean;
+  /** Called with the vCenter task id as soon as the task exists, before waiting for it (to persist it early). */
+  onTask?: TaskStartedHook;
 }
+
+/** Lets callers record a task id the moment vCenter creates the task, not only when it ends. */
+export type TaskStartedHook = (taskId: string) => void | Promise<void>;
 
 async function targetPool(
   client: VimClient,
@@ -179,6 +184,7 @@ export async function relocateVm(client: VimClient, req: RelocateRequest): Promi
     );
     task = moRef(child(res, 'returnval')!);
   }
+  await req.onTask?.(task.value);
   client.log.info(
     {
       vcenter: client.vcenter,
@@ -218,7 +224,12 @@ export interface ShutdownResult {
 export async function shutdownVm(
   client: VimClient,
   vm: string,
-  opts: { mode?: 'guest' | 'poweroff'; guestTimeoutMs?: number; pollMs?: number } = {},
+  opts: {
+    mode?: 'guest' | 'poweroff';
+    guestTimeoutMs?: number;
+    pollMs?: number;
+    onTask?: TaskStartedHook;
+  } = {},
 ): Promise<ShutdownResult> {
   const started = Date.now();
   const live = await vmLiveState(client, vm);
@@ -250,6 +261,7 @@ export async function shutdownVm(
   }
   const res = await client.call('PowerOffVM_Task', vmRef(vm));
   const task = moRef(child(res, 'returnval')!);
+  await opts.onTask?.(task.value);
   await waitForTask(client, task, { method: 'PowerOffVM_Task' });
   return { vm, method: 'poweroff', taskId: task.value, reason, durationMs: Date.now() - started };
 }
@@ -257,7 +269,7 @@ export async function shutdownVm(
 export async function powerOnVm(
   client: VimClient,
   vm: string,
-  opts: { host?: string; timeoutMs?: number } = {},
+  opts: { host?: string; timeoutMs?: number; onTask?: TaskStartedHook } = {},
 ): Promise<ActionResult> {
   const live = await vmLiveState(client, vm);
   if (live.powerState === 'poweredOn')
@@ -273,6 +285,7 @@ export async function powerOnVm(
     opts.host ? refEl('host', hostRef(opts.host)) : '',
   );
   const task = moRef(child(res, 'returnval')!);
+  await opts.onTask?.(task.value);
   const out = await waitForTask(client, task, { timeoutMs: opts.timeoutMs, method: 'PowerOnVM_Task' });
   return { ...out, action: 'PowerOnVM_Task', target: vm };
 }
@@ -280,7 +293,12 @@ export async function powerOnVm(
 export async function enterMaintenance(
   client: VimClient,
   host: string,
-  opts: { timeoutSeconds?: number; evacuatePoweredOffVms?: boolean; taskTimeoutMs?: number } = {},
+  opts: {
+    timeoutSeconds?: number;
+    evacuatePoweredOffVms?: boolean;
+    taskTimeoutMs?: number;
+    onTask?: TaskStartedHook;
+  } = {},
 ): Promise<ActionResult> {
   const h = await hostLiveState(client, host);
   if (h.maintenance)
@@ -294,6 +312,7 @@ export async function enterMaintenance(
       textEl('evacuatePoweredOffVms', opts.evacuatePoweredOffVms ?? false),
   );
   const task = moRef(child(res, 'returnval')!);
+  await opts.onTask?.(task.value);
   const out = await waitForTask(client, task, {
     timeoutMs: opts.taskTimeoutMs,
     method: 'EnterMaintenanceMode_Task',
@@ -304,7 +323,7 @@ export async function enterMaintenance(
 export async function exitMaintenance(
   client: VimClient,
   host: string,
-  opts: { timeoutSeconds?: number; taskTimeoutMs?: number } = {},
+  opts: { timeoutSeconds?: number; taskTimeoutMs?: number; onTask?: TaskStartedHook } = {},
 ): Promise<ActionResult> {
   const h = await hostLiveState(client, host);
   if (!h.maintenance)
@@ -315,6 +334,7 @@ export async function exitMaintenance(
     textEl('timeout', opts.timeoutSeconds ?? 0),
   );
   const task = moRef(child(res, 'returnval')!);
+  await opts.onTask?.(task.value);
   const out = await waitForTask(client, task, {
     timeoutMs: opts.taskTimeoutMs,
     method: 'ExitMaintenanceMode_Task',

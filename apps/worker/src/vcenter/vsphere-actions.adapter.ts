@@ -13,6 +13,7 @@ import {
   VsphereError,
   vmLiveState,
   type MoRef,
+  type TaskStartedHook,
   type VimClient,
 } from '@app/vsphere';
 import { ensureConnected } from './vim-client.provider';
@@ -110,13 +111,18 @@ export class VsphereActionsAdapter implements VcenterActionsPort {
   }
 
   async execute(a: PlanAction, onTaskStarted: (taskId: string) => Promise<void>): Promise<TaskOutcome> {
+    // The task id is stored the moment vCenter creates the task, so a worker that dies mid-task leaves a trace.
+    let recorded: string | undefined;
+    const onTask = async (taskId: string) => {
+      recorded = taskId;
+      await onTaskStarted(taskId);
+    };
     try {
       await this.ready();
-      const taskId = await this.run(a);
-      if (taskId) await onTaskStarted(taskId);
+      const taskId = await this.run(a, onTask);
       return { ok: true, ...(taskId ? { taskId } : {}) };
     } catch (e) {
-      if (e instanceof TaskFailed) await onTaskStarted(e.taskId);
+      if (e instanceof TaskFailed && recorded !== e.taskId) await onTaskStarted(e.taskId);
       return { ok: false, error: describeError(e), ...(e instanceof TaskFailed ? { taskId: e.taskId } : {}) };
     }
   }
@@ -130,7 +136,7 @@ export class VsphereActionsAdapter implements VcenterActionsPort {
     return states.filter((v) => v.powerState === 'poweredOn').map((v) => v.id);
   }
 
-  private async run(a: PlanAction): Promise<string | undefined> {
+  private async run(a: PlanAction, onTask: TaskStartedHook): Promise<string | undefined> {
     switch (a.kind) {
       case 'vmotion':
       case 'svmotion':
@@ -141,6 +147,7 @@ export class VsphereActionsAdapter implements VcenterActionsPort {
           ...(a.kind !== 'vmotion' && a.toDatastores?.[0] ? { datastore: a.toDatastores[0] } : {}),
           ...(a.from ? { expectedHost: a.from } : {}),
           priority: 'highPriority',
+          onTask,
         });
         return out.taskId;
       }
@@ -148,15 +155,17 @@ export class VsphereActionsAdapter implements VcenterActionsPort {
         const out = await shutdownVm(this.client, a.component!, {
           mode: a.mode ?? 'guest',
           guestTimeoutMs: GUEST_SHUTDOWN_TIMEOUT_MS,
+          onTask,
         });
         return out.taskId;
       }
       case 'poweron':
-        return (await powerOnVm(this.client, a.component!, a.to ? { host: a.to } : {})).taskId;
+        return (await powerOnVm(this.client, a.component!, { ...(a.to ? { host: a.to } : {}), onTask }))
+          .taskId;
       case 'maintenance':
-        return (await enterMaintenance(this.client, a.host!, { timeoutSeconds: 600 })).taskId;
+        return (await enterMaintenance(this.client, a.host!, { timeoutSeconds: 600, onTask })).taskId;
       case 'exit-maintenance':
-        return (await exitMaintenance(this.client, a.host!)).taskId;
+        return (await exitMaintenance(this.client, a.host!, { onTask })).taskId;
     }
   }
 }
