@@ -28,8 +28,8 @@ for port in "$API_PORT" "$WORKER_PORT" "$VCSIM_PORT"; do
 done
 
 echo "== services (PostgreSQL, Redis)"
+bash scripts/deps.sh
 bash scripts/services.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund
 echo "== build"
 npm run --silent build
 

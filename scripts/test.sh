@@ -3,6 +3,7 @@
 # suites against real PostgreSQL, Redis, vcsim, snmptrap and Chromium. Ends with the runner's pass/fail count.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/deps.sh
 bash scripts/services.sh
 echo "== build"
 npm run --silent build
