@@ -9,6 +9,8 @@ import {
   type CapacityTarget,
   type TriggerParams,
   type TriggerState,
+  recentTrend,
+  type SeriesForecast,
 } from '@app/forecast';
 import { loadTrace } from './data';
 import type { Args } from './main';
@@ -38,6 +40,10 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   // e.g. --trigger-params '{"breachOn":"upper","trendLookaheadSeconds":0}' replays the trigger without the ramp detector
   const params: Partial<TriggerParams> = JSON.parse(args.extra['trigger-params'] ?? '{}');
   const p = { ...DEFAULT_TRIGGER, ...params };
+  // e.g. --short-trend-slots 6: the fast-ramp detector's window (default SHORT_TREND_WINDOW_SLOTS, 9 = 45 min)
+  const shortSlots = args.extra['short-trend-slots'] ? Number(args.extra['short-trend-slots']) : undefined;
+  const withShort = (fc: SeriesForecast, v: ArrayLike<number>, i: number, step: number): SeriesForecast =>
+    shortSlots === undefined ? fc : { ...fc, shortTrend: recentTrend(v, i, step, shortSlots) };
   const lookSlots = Math.round(p.lookaheadSeconds / 300);
   const t0ms = performance.now();
   type Group = {
@@ -97,7 +103,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     const ctx = model(replayFrom).prepare(y, s.start, s.stepSeconds);
     let state: TriggerState = INITIAL_TRIGGER_STATE;
     for (let i = replayFrom; i < n; i++) {
-      const fc = model(i).forecastAt(ctx, i);
+      const fc = withShort(model(i).forecastAt(ctx, i), y, i, s.stepSeconds);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: y[i],
       });
@@ -132,7 +138,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
         if (state.open) openBeforeRamp++;
         state = INITIAL_TRIGGER_STATE;
       }
-      const fc = model(i).forecastAt(mctx, i);
+      const fc = withShort(model(i).forecastAt(mctx, i), mod, i, s.stepSeconds);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: mod[i],
       });
@@ -178,6 +184,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     vms: files.length,
     rampHours,
     params: p,
+    shortTrendSlots: shortSlots ?? 'default (9)',
     ...summary([groups.tuning, groups.heldOut]),
     tuningVms: summary([groups.tuning]),
     heldOutVms: summary([groups.heldOut]),

@@ -62,6 +62,8 @@ describe('ComponentModel', () => {
         });
         expect(a.trend).toEqual(b.trend);
         expect(a.trend?.windowSeconds).toBe(7200);
+        expect(a.shortTrend).toEqual(b.shortTrend);
+        expect(a.shortTrend?.windowSeconds).toBe(2700);
       }
     }
   });

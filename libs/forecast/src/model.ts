@@ -423,7 +423,11 @@ export class ComponentModel {
         const zHat = ctx.z[i] + predictRow(hm.linear!.weights, feat);
         out.push(this.horizonOut(hm, origin, zHat, j.transform));
       }
-      return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend, shortTrend);
+      return withTrend(
+        { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback },
+        trend,
+        shortTrend,
+      );
     }
     if (j.kind === 'ridge')
       fallback = {
@@ -448,7 +452,11 @@ export class ComponentModel {
         base = ctx.values[i + hm.steps - STEPS_PER_DAY];
       out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform));
     }
-    return withTrend({ metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback }, trend, shortTrend);
+    return withTrend(
+      { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback },
+      trend,
+      shortTrend,
+    );
   }
 
   private horizonOut(hm: HorizonModel, origin: number, zHat: number, t: Transform): HorizonForecast {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recentTrend, sumTrends } from './trend';
+import { recentTrend, SHORT_TREND_WINDOW_SLOTS, sumTrends } from './trend';
 
 describe('recentTrend', () => {
   it('fits a straight line exactly and barely moves for a single spike', () => {
@@ -14,6 +14,14 @@ describe('recentTrend', () => {
     const s = recentTrend(v, 29, 300)!;
     expect(Math.abs(s.slope * 300 - 10)).toBeLessThan(1);
     expect(Math.abs(s.level - 390)).toBeLessThan(20); // the spike is 4,600 above the line
+  });
+
+  it('fits the short 45-min window (thirds of 3 samples) on the last 9 samples only', () => {
+    const v = Array.from({ length: 30 }, (_, k) => (k < 21 ? 500 : 100 + 10 * k));
+    const t = recentTrend(v, 29, 300, SHORT_TREND_WINDOW_SLOTS)!;
+    expect(t.windowSeconds).toBe(2700);
+    expect(t.slope * 300).toBeCloseTo(10, 6);
+    expect(t.level).toBeCloseTo(390, 6);
   });
 
   it('tells a step from a ramp by its half-slopes', () => {

@@ -165,9 +165,65 @@ describe('evaluateTrigger', () => {
     ).toBeUndefined();
   });
 
+  const short = (t: Partial<RecentTrend>): SeriesForecast => ({
+    ...fc(5000, 5000),
+    shortTrend: {
+      windowSeconds: 2700,
+      level: 5000,
+      slope: perHour(4000),
+      leftSlope: perHour(4000),
+      rightSlope: perHour(4000),
+      ...t,
+    },
+  });
+
+  it('opens on its own on a fast ramp seen by the 45-min window, after two confirmations', () => {
+    // level 5000 rising 4000/h: 9000 in 1 h > 8000; crossing in 3000/4000 h = 45 min; the 2 h trend is absent
+    let state: TriggerState = INITIAL_TRIGGER_STATE;
+    const d = [0, 1].map((k) => {
+      const x = evaluateTrigger(host, { cpuMhz: short({}) }, k * 300, state);
+      state = x.state;
+      return x;
+    });
+    expect(d.map((x) => x.action)).toEqual(['none', 'open']);
+    expect(d[0].explanation).toMatch(/1 of 2 confirmations/);
+    expect(d[1].breach).toMatchObject({
+      source: 'short-trend',
+      crossingInSeconds: 2700,
+      horizonSeconds: 3600,
+    });
+    expect(d[1].explanation).toMatch(/rising fast: the last 45 min's trend.*crossing expected in ~45 min/);
+    expect(d[1].state.shortTrendStreak).toBe(2);
+    // it keeps the event open while the fast ramp's extrapolation stays above the clear level
+    const kept = evaluateTrigger(host, { cpuMhz: short({}) }, 7200, d[1].state);
+    expect(kept.action).toBe('keep-open');
+  });
+
+  it('ignores a short trend that is too flat, a short step, or when switched off', () => {
+    // 1000/h = 12.5% of the 8000 threshold per hour < 30%, even extrapolated above the threshold
+    const flat = short({
+      level: 7500,
+      slope: perHour(1000),
+      leftSlope: perHour(1000),
+      rightSlope: perHour(1000),
+    });
+    const step = short({ leftSlope: perHour(8000), rightSlope: 0 });
+    for (const f of [flat, step]) expect(evaluateTrigger(host, { cpuMhz: f }, 0).breach).toBeUndefined();
+    expect(
+      evaluateTrigger(host, { cpuMhz: short({}) }, 0, undefined, { shortTrendLookaheadSeconds: 0 }).breach,
+    ).toBeUndefined();
+    // a lower minimum slope lets the flat one count
+    expect(
+      evaluateTrigger(host, { cpuMhz: flat }, 0, undefined, { shortTrendMinSlopeShare: 0.1 }).breach?.source,
+    ).toBe('short-trend');
+  });
+
   it('accepts a state stored before the ramp detector (no trendStreak)', () => {
     const old: TriggerState = { open: false, breachStreak: 1, clearStreak: 0 };
     const d = evaluateTrigger(host, { cpuMhz: fc(11000, 11000) }, 0, old);
     expect(d.action).toBe('open');
+    const noShort: TriggerState = { open: false, breachStreak: 0, trendStreak: 0, clearStreak: 0 };
+    const s = evaluateTrigger(host, { cpuMhz: short({}) }, 0, noShort);
+    expect(s.state.shortTrendStreak).toBe(1);
   });
 });

@@ -189,7 +189,9 @@ function trendBreach(
  * returned state and passes it back at the next evaluation. Opens after `confirmations` consecutive
  * evaluations whose point forecast (or upper bound, `breachOn`) within the lookahead exceeds safe utilisation,
  * or after `trendConfirmations` consecutive ones whose steady recent ramp (SeriesForecast.trend) extrapolated
- * `trendLookaheadSeconds` ahead exceeds it; closes after `clearConfirmations` consecutive ones with both below
+ * `trendLookaheadSeconds` ahead exceeds it, or after `shortTrendConfirmations` whose fast 45-min ramp
+ * (SeriesForecast.shortTrend, at least `shortTrendMinSlopeShare` of the threshold per hour) extrapolated
+ * `shortTrendLookaheadSeconds` ahead exceeds it; closes after `clearConfirmations` consecutive ones with both below
  * safe utilisation less the hysteresis, once open long enough.
  */
 export function evaluateTrigger(
