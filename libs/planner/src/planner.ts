@@ -490,7 +490,8 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
   // component's marginal draw on its host: least watts first), then bigger first. Under a power bound this keeps
   // the most components of the layer; when power does not bind, every component that fits keeps its place anyway.
   const keepW = new Float64Array(N);
-  for (let i = 0; i < N; i++) if (role[i] === Role.Tentative) keepW[i] = draws[home[i]] ? wattsOf(i, home[i]) : 0;
+  for (let i = 0; i < N; i++)
+    if (role[i] === Role.Tentative) keepW[i] = draws[home[i]] ? wattsOf(i, home[i]) : 0;
   const keepOrder = order
     .slice()
     .sort(
@@ -693,6 +694,194 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
   };
   for (let h = 0; h < H; h++) releaseIdle(h);
   repairRule4();
+  // power-saving moves can free budget a higher layer could now use with lower layers giving way: repair again
+  if (powerImprove()) repairRule4();
+
+  /**
+   * Power-saving moves (docs/planner.md, "Power improvement"). Under a power bound a host's marginal draw per MHz
+   * differs ((peak - idle) / cpuMhz): moving a kept component to a host that draws less for the same CPU frees
+   * budget on the shared feeds and UPSes. For each component still without a place (layer order; no
+   * anti-affinity, no dependencies or dependents involved, nobody waiting on it), on its own host or the one
+   * free place with the smallest power shortfall, kept components (no anti-affinity, nobody waiting on them) are
+   * moved to free places drawing less, largest saving first, until the budget holds; else everything is undone.
+   * Each success keeps one more component and moves only kept ones, so the weighted value rises.
+   */
+  function powerImprove(): boolean {
+    const waited = new Uint8Array(N);
+    for (const [x, l] of waitOn) if (placed[x] >= 0) for (const t of l) waited[t] = 1;
+    const overAll = (h: number): number => {
+      // largest overrun on h's feeds and UPSes, end state (tentative loads are empty after the layers)
+      let worst = -Infinity;
+      for (const p of feedsOf[h]) worst = Math.max(worst, pduComm[p] + pduTentSum(p) - (pduCap[p] - EPS));
+      for (let q = 0, L = upsShareOf[h]; q < L.length; q += 2)
+        worst = Math.max(worst, upsComm[L[q]] + upsTentSum(L[q]) - (upsCap[L[q]] - EPS));
+      return worst;
+    };
+    const freeFits = (k: number, h: number): boolean =>
+      initCpu[h] + inCpu[h] + cpu[k] <= capCpu[h] + EPS && initMem[h] + inMem[h] + mem[k] <= capMem[h] + EPS;
+    /** Anti-affinity for a reliever k on x: no member of its group ever on x (initially or arriving). */
+    const aaFree = (k: number, x: number): boolean => {
+      const g = s.components[k].antiAffinity;
+      if (!g) return true;
+      if (aaIn[x].has(g)) return false;
+      for (const m of aaOn[x]) if (m !== k && s.components[m].antiAffinity === g) return false;
+      return true;
+    };
+    const moveTo = (k: number, from: number, to: number, sign: 1 | -1): void => {
+      // sign 1: k leaves `from` (its home) for `to`; -1 undoes it (aaFree held before the move, so the group
+      // was not on `to`: adding and deleting it is exact)
+      const g = s.components[k].antiAffinity;
+      if (g) {
+        if (sign === 1) aaIn[to].add(g);
+        else aaIn[to].delete(g);
+      }
+      addWatts(from, -sign * wattsOf(k, from), -1);
+      addWatts(to, sign * wattsOf(k, to), -1);
+      commCpu[from] -= sign * cpu[k];
+      commMem[from] -= sign * mem[k];
+      commCpu[to] += sign * cpu[k];
+      commMem[to] += sign * mem[k];
+      inCpu[to] += sign * cpu[k];
+      inMem[to] += sign * mem[k];
+      placed[k] = sign === 1 ? to : role[k] === Role.Pinned ? -1 : from;
+    };
+    const todo: number[] = [];
+    for (const i of order) {
+      if (placed[i] >= 0 || state[i] !== 0 || waited[i] || dep.blocked[i]) continue;
+      if (role[i] !== Role.Tentative && role[i] !== Role.Evacuee) continue;
+      if (s.components[i].antiAffinity || dep.deps[i].length || dep.dependents[i].length) continue;
+      if (role[i] === Role.Tentative && !shed[i]) continue;
+      todo.push(i);
+    }
+    if (todo.length === 0) return false;
+    let any = false;
+    // relievers: kept components staying on their own (live) host
+    const relievers: number[] = [];
+    for (let k = 0; k < N; k++)
+      if (
+        ((role[k] === Role.Tentative && placed[k] === home[k]) ||
+          (role[k] === Role.Pinned && placed[k] < 0)) &&
+        alive[home[k]] &&
+        !waited[k] &&
+        draws[home[k]] &&
+        cpu[k] > 0
+      )
+        relievers.push(k);
+    const relW = new Float64Array(N);
+    for (const k of relievers) relW[k] = wattsOf(k, home[k]);
+    relievers.sort((a, b) => relW[b] - relW[a] || a - b);
+    let budget = 200000; // host checks, bounds the pass on big scenarios
+    for (const i of todo) {
+      if (budget <= 0) break;
+      const c = s.components[i];
+      // targets: its own host when it is live and fits at the end, and free places elsewhere; smallest power
+      // shortfall first (own host first on a tie), at most three tried
+      const targets: [number, number][] = [];
+      const shortfall = (x: number): number => {
+        addWatts(x, wattsOf(i, x), -1);
+        const o = overAll(x);
+        addWatts(x, -wattsOf(i, x), -1);
+        return o;
+      };
+      if (
+        role[i] === Role.Tentative &&
+        alive[home[i]] &&
+        usable[home[i]] &&
+        commCpu[home[i]] + cpu[i] <= capCpu[home[i]] + EPS &&
+        commMem[home[i]] + mem[i] <= capMem[home[i]] + EPS
+      )
+        targets.push([home[i], shortfall(home[i]) - EPS]);
+      for (const x of candidates(c, false)) {
+        budget--;
+        if (x === home[i] || !freeFits(i, x)) continue;
+        targets.push([x, shortfall(x)]);
+      }
+      targets.sort((x, y) => x[1] - y[1] || x[0] - y[0]);
+      for (let t = 0; t < Math.min(3, targets.length); t++)
+        if (attempt(i, targets[t][0])) {
+          any = true;
+          break;
+        }
+    }
+    return any;
+
+    function attempt(i: number, h: number): boolean {
+      const c = s.components[i];
+      const stays = h === home[i];
+      const wi = wattsOf(i, h);
+      const wasAt = atSource[i];
+      const wasLeft = role[i] === Role.Evacuee && !shed[i];
+      leaveSource(i);
+      addWatts(h, wi, -1);
+      commCpu[h] += cpu[i];
+      commMem[h] += mem[i];
+      if (!stays) {
+        inCpu[h] += cpu[i];
+        inMem[h] += mem[i];
+      }
+      const done: [number, number][] = [];
+      const touchP = new Set<number>(feedsOf[h]);
+      const touchU = new Set<number>();
+      for (let q = 0, L = upsShareOf[h]; q < L.length; q += 2) touchU.add(L[q]);
+      const shares = (x: number): boolean =>
+        feedsOf[x].some((p) => touchP.has(p)) || upsShareOf[x].some((u, q) => q % 2 === 0 && touchU.has(u));
+      for (const k of relievers) {
+        if (overAll(h) <= 0 || budget <= 0) break;
+        if (placed[k] !== (role[k] === Role.Pinned ? -1 : home[k]) || k === i) continue;
+        const hk = home[k];
+        if (!shares(hk)) continue;
+        let to = -1;
+        let toW = wattsOf(k, hk);
+        for (const x of candidates(s.components[k], false)) {
+          budget--;
+          if (x === hk || !draws[x] || wPerMhz[x] * cpu[k] >= toW - EPS || !freeFits(k, x) || !aaFree(k, x))
+            continue;
+          to = x;
+          toW = wPerMhz[x] * cpu[k];
+        }
+        if (to < 0) continue;
+        moveTo(k, hk, to, 1);
+        if (to !== h && overAll(to) > 0) {
+          moveTo(k, hk, to, -1);
+          continue;
+        }
+        done.push([k, to]);
+      }
+      if (overAll(h) > 0 || done.some(([, to]) => overAll(to) > 0)) {
+        for (let q = done.length - 1; q >= 0; q--) moveTo(done[q][0], home[done[q][0]], done[q][1], -1);
+        addWatts(h, -wi, -1);
+        commCpu[h] -= cpu[i];
+        commMem[h] -= mem[i];
+        if (!stays) {
+          inCpu[h] -= cpu[i];
+          inMem[h] -= mem[i];
+        }
+        if (wasAt) {
+          atSource[i] = 1;
+          addWatts(home[i], wattsOf(i, home[i]), -1);
+        }
+        return false;
+      }
+      for (const [k] of done)
+        why.set(k, `moves to a host drawing less power per MHz, freeing budget for ${c.layer} ${c.id}`);
+      placed[i] = h;
+      shed[i] = 0;
+      forcedBy[i] = -1;
+      blockedBy.delete(i);
+      if (stays) stayCount[h]++;
+      if (wasLeft) {
+        stayCount[home[i]]--;
+        releaseIdle(home[i]);
+      }
+      return true;
+    }
+  }
+  function pduTentSum(p: number): number {
+    return pduTent[p * 4] + pduTent[p * 4 + 1] + pduTent[p * 4 + 2] + pduTent[p * 4 + 3];
+  }
+  function upsTentSum(u: number): number {
+    return upsTent[u * 4] + upsTent[u * 4 + 1] + upsTent[u * 4 + 2] + upsTent[u * 4 + 3];
+  }
 
   function repairRule4(): void {
     // arrivals per host and how many arrivals wait on each component's departure
@@ -925,7 +1114,12 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
         for (const i of order) {
           if (rank[i] !== r || placed[i] >= 0 || state[i] === 2 || dep.blocked[i]) continue;
           if (state[i] === 0 && role[i] !== Role.Evacuee && !shed[i]) continue;
-          if (!dep.deps[i].every((j) => isRunningAtEnd(j))) continue;
+          // a powered-off component starts after its dependencies; a running one stops only with a dependency
+          // that the plan shuts down (one already down does not force it off)
+          if (
+            state[i] === 1 ? !dep.deps[i].every((j) => isRunningAtEnd(j)) : dep.deps[i].some((j) => shed[j])
+          )
+            continue;
           const c = s.components[i];
           const frozen = waitedBy[i] > 0;
           let best: Trial | null = null;
@@ -1111,7 +1305,10 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
       for (const t of dep.dependents[i])
         if (depart[t] >= 0 && acts[depart[t]].kind === 'shutdown') a.preds.push(depart[t]);
     } else {
-      if (a.kind === 'poweron') for (const j of dep.deps[i]) if (arrive[j] >= 0) a.preds.push(arrive[j]);
+      // a dependency's power-on is an inherent precedence; its move is only waited on (not in the lower bound)
+      if (a.kind === 'poweron')
+        for (const j of dep.deps[i])
+          if (arrive[j] >= 0) (acts[arrive[j]].kind === 'poweron' ? a.preds : a.waits).push(arrive[j]);
       const ex = exitAct.get(a.host);
       if (ex !== undefined) a.preds.push(ex);
       for (const t of waitOn.get(i) ?? []) if (depart[t] >= 0) a.waits.push(depart[t]);
