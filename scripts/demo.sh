@@ -39,9 +39,9 @@ VCSIM_STATE_DIR="$PWD/$RUN/vcsim" VCSIM_PORT="$VCSIM_PORT" VCSIM_TASK_DELAY="${V
 # shellcheck disable=SC1091
 set -a; . "$RUN/vcsim/vcsim.env"; set +a
 
-echo "== database $DB"
-psql -q -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 ||
-  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $DB"
+echo "== database $DB (fresh each run: the demo tells its story from the start)"
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+redis-cli -h 127.0.0.1 --scan --pattern 'layershift-demo:*' | xargs -r redis-cli -h 127.0.0.1 del >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 node dist/libs/persistence/src/cli/migrate.js up
 
