@@ -1204,7 +1204,8 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
   function noPlaceReason(i: number): string {
     const c = s.components[i];
     const list = candidates(c, false);
-    const need = `${c.sensitive ? 'attested ' : ''}host seeing ${c.datastores.join(',')} and ${c.networks.join(',')}`;
+    const sees = [...c.datastores, ...c.networks].join(', ') || 'nothing in particular';
+    const need = `${c.sensitive ? 'attested ' : ''}host seeing ${sees}`;
     if (list.filter((h) => h !== home[i]).length === 0) return `no usable ${need} on a live feed`;
     return `no ${need} with ${Math.ceil(cpu[i])} MHz / ${Math.ceil(mem[i] / 1024)} GiB free under ${pct(util)} and power budget left (${list.length} candidates checked, lower layers already given way)`;
   }
