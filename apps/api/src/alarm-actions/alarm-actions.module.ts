@@ -13,7 +13,6 @@ import { ALARM_INGEST } from './tokens';
 @Module({
   controllers: [AlarmActionsController],
   providers: [
-    BullmqAuditQueue,
     {
       provide: ALARM_INGEST,
       inject: [DataSource, METRICS_REGISTRY],

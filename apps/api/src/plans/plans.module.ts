@@ -1,13 +1,6 @@
 import { Module } from '@nestjs/common';
-import {
-  ACTION_QUEUE,
-  ApprovePlanUseCase,
-  PLANNER,
-  RunAuditUseCase,
-  SnapshotScenarioService,
-} from '@app/application';
+import { ApprovePlanUseCase, PLANNER, RunAuditUseCase, SnapshotScenarioService } from '@app/application';
 import { plan } from '@app/planner';
-import { BullmqActionQueue } from '@app/application';
 import { PlansController } from './plans.controller';
 
 @Module({
@@ -16,8 +9,6 @@ import { PlansController } from './plans.controller';
     RunAuditUseCase,
     SnapshotScenarioService,
     ApprovePlanUseCase,
-    BullmqActionQueue,
-    { provide: ACTION_QUEUE, useExisting: BullmqActionQueue },
     { provide: PLANNER, useValue: { plan } },
   ],
 })

@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
 import {
-  ACTION_QUEUE,
   ApprovePlanUseCase,
-  BullmqActionQueue,
-  BullmqAuditQueue,
   HandlePowerEventUseCase,
   PLANNER,
   RunAuditUseCase,
@@ -19,11 +16,7 @@ import { AuditsProcessor } from './audits.processor';
     SnapshotScenarioService,
     RunAuditUseCase,
     ApprovePlanUseCase,
-    BullmqActionQueue,
-    BullmqAuditQueue,
-    { provide: ACTION_QUEUE, useExisting: BullmqActionQueue },
     { provide: PLANNER, useValue: { plan } },
   ],
-  exports: [BullmqAuditQueue],
 })
 export class AuditsModule {}

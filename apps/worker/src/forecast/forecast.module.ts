@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { BullmqAuditQueue, ForecastPipelineService } from '@app/application';
+import { ForecastPipelineService } from '@app/application';
 import { VcenterModule } from '../vcenter/vcenter.module';
 import { ForecastProcessor } from './forecast.processor';
 import { PerfCollectorService } from './perf-collector.service';
 
 @Module({
   imports: [VcenterModule],
-  providers: [ForecastPipelineService, ForecastProcessor, PerfCollectorService, BullmqAuditQueue],
+  providers: [ForecastPipelineService, ForecastProcessor, PerfCollectorService],
 })
 export class ForecastModule {}

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { BullmqAuditQueue } from '@app/application';
 import { SnmpService } from './snmp.service';
 
-@Module({ providers: [SnmpService, BullmqAuditQueue] })
+@Module({ providers: [SnmpService] })
 export class SnmpModule {}

@@ -4,6 +4,8 @@ import Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@app/persistence';
+import { ACTION_QUEUE } from '../ports';
+import { BullmqActionQueue, BullmqAuditQueue } from '../queue/bullmq-action-queue';
 import { ApiTokenGuard } from './auth';
 import type { AppConfig } from './config';
 import { HealthController } from './health.controller';
@@ -60,8 +62,20 @@ export class PlatformModule implements OnApplicationShutdown {
         },
         { provide: METRICS_REGISTRY, useValue: createMetricsRegistry(app) },
         { provide: APP_GUARD, useClass: ApiTokenGuard },
+        // One producer per queue per process (each holds its own Redis connection).
+        BullmqActionQueue,
+        BullmqAuditQueue,
+        { provide: ACTION_QUEUE, useExisting: BullmqActionQueue },
       ],
-      exports: [APP_CONFIG, DataSource, REDIS, METRICS_REGISTRY],
+      exports: [
+        APP_CONFIG,
+        DataSource,
+        REDIS,
+        METRICS_REGISTRY,
+        BullmqActionQueue,
+        BullmqAuditQueue,
+        ACTION_QUEUE,
+      ],
     };
   }
 
