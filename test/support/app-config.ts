@@ -20,3 +20,12 @@ export function testConfig(databaseUrl: string, extra: Record<string, string> = 
 }
 
 export const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+
+/** Listens on a free loopback port and returns the base URL to call (getUrl may say [::1]). */
+export async function listenOnLoopback(app: {
+  listen(port: number, host: string): Promise<unknown>;
+  getUrl(): Promise<string>;
+}): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}

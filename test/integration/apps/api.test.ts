@@ -8,7 +8,7 @@ import { QUEUES } from '@app/domain';
 import { AuditLogEntity } from '@app/persistence';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { auth, testConfig } from '../../support/app-config';
+import { auth, testConfig, listenOnLoopback } from '../../support/app-config';
 
 const SCENARIO = JSON.parse(
   readFileSync(join(__dirname, '../../../../shared/scenarios/small-ups-on-battery.json'), 'utf8'),
@@ -25,8 +25,7 @@ describe('the api against real PostgreSQL and Redis', () => {
     const config = testConfig(db.url);
     prefix = config.queuePrefix;
     app = await createApiApp(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
   });
   afterAll(async () => {
     await app?.close();

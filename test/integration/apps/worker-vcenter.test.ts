@@ -7,7 +7,7 @@ import { readInventory, toDomain, VimClient, vmLiveState } from '@app/vsphere';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { createWorkerApp } from '../../../apps/worker/src/bootstrap';
 import { VcenterEventsService } from '../../../apps/worker/src/vcenter/vcenter-events.service';
-import { auth, testConfig } from '../../support/app-config';
+import { auth, testConfig, listenOnLoopback } from '../../support/app-config';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { startVcsim, type Vcsim } from '../../support/vcsim';
 
@@ -76,8 +76,7 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
     });
     prefix = config.queuePrefix;
     api = await createApiApp(config);
-    await api.listen(0, '127.0.0.1');
-    base = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(api);
     worker = await createWorkerApp(config);
     await worker.listen(0, '127.0.0.1');
   });

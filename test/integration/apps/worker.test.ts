@@ -8,7 +8,7 @@ import { ActionAttemptEntity, ActionEntity } from '@app/persistence';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { createWorkerApp } from '../../../apps/worker/src/bootstrap';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { auth, testConfig, TEST_TOKEN } from '../../support/app-config';
+import { auth, testConfig, TEST_TOKEN, listenOnLoopback } from '../../support/app-config';
 
 const ROOT = resolve(__dirname, '../../..');
 const SCENARIO = JSON.parse(
@@ -27,8 +27,7 @@ describe('the worker consumes approved actions from BullMQ', () => {
     const config = testConfig(db.url);
     prefix = config.queuePrefix;
     api = await createApiApp(config);
-    await api.listen(0, '127.0.0.1');
-    base = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(api);
     worker = await createWorkerApp(config);
     await worker.listen(0, '127.0.0.1');
   });

@@ -13,7 +13,7 @@ import { ApiModule } from '../../../apps/api/src/api.module';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { ValidationErrorFilter } from '../../../apps/api/src/http-errors.filter';
 import { UiModule } from '../../../apps/api/src/ui';
-import { auth, TEST_TOKEN, testConfig } from '../../support/app-config';
+import { auth, TEST_TOKEN, testConfig, listenOnLoopback } from '../../support/app-config';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -82,8 +82,7 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
     const config = testConfig(db.url);
     prefix = config.queuePrefix;
     app = await startApi(config);
-    await app.listen(0, '127.0.0.1');
-    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    base = await listenOnLoopback(app);
 
     // A plan to look at, as an operator's audit makes one.
     const res = await fetch(`${base}/api/v1/audits`, {
