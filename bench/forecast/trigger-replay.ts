@@ -11,6 +11,7 @@ import {
   type TriggerState,
   recentTrend,
   type SeriesForecast,
+  seriesCeiling,
 } from '@app/forecast';
 import { loadTrace } from './data';
 import type { Args } from './main';
@@ -44,6 +45,11 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   const shortSlots = args.extra['short-trend-slots'] ? Number(args.extra['short-trend-slots']) : undefined;
   const withShort = (fc: SeriesForecast, v: ArrayLike<number>, i: number, step: number): SeriesForecast =>
     shortSlots === undefined ? fc : { ...fc, shortTrend: recentTrend(v, i, step, shortSlots) };
+  const useCeiling = args.extra['ceiling'] !== 'off';
+  // --details 1: one JSON line per ramp (crossing, lead, step-driven) and per false alarm (which detector, why)
+  const details = args.extra['details'] !== undefined;
+  const capped = (fc: SeriesForecast, c: number | undefined): SeriesForecast =>
+    c === undefined ? fc : { ...fc, ceiling: c };
   const lookSlots = Math.round(p.lookaheadSeconds / 300);
   const t0ms = performance.now();
   type Group = {
@@ -88,6 +94,8 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       safeUtilization: SAFE,
     };
 
+    // the one-VM host's series cannot exceed the VM's configured size (--no-ceiling: as if unknown)
+    const vmCeiling = useCeiling ? seriesCeiling('cpuMhz', tr.cpuCapacityMhz) : undefined;
     const modelFor = new Map<number, ComponentModel>();
     const model = (i: number) => {
       const week = replayFrom + Math.floor((i - replayFrom) / (7 * STEPS_PER_DAY)) * 7 * STEPS_PER_DAY;
@@ -103,7 +111,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     const ctx = model(replayFrom).prepare(y, s.start, s.stepSeconds);
     let state: TriggerState = INITIAL_TRIGGER_STATE;
     for (let i = replayFrom; i < n; i++) {
-      const fc = withShort(model(i).forecastAt(ctx, i), y, i, s.stepSeconds);
+      const fc = capped(withShort(model(i).forecastAt(ctx, i), y, i, s.stepSeconds), vmCeiling);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: y[i],
       });
@@ -113,6 +121,10 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
         for (let j = i + 1; j <= Math.min(n - 1, i + lookSlots) && !exceeded; j++)
           exceeded = y[j] > threshold;
         if (!exceeded) g.falseOpens++;
+        if (details && !exceeded)
+          console.log(
+            JSON.stringify({ fa: tr.id, at: i, src: d.breach?.source, x: d.explanation.slice(0, 160) }),
+          );
       }
       state = d.state;
     }
@@ -130,6 +142,8 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     for (let i = t0; i < n; i++) mod[i] = y[i] + slope * (i - t0 + 1);
     let crossing = -1;
     for (let i = t0; i < n && crossing < 0; i++) if (mod[i] > threshold) crossing = i;
+    // the ramp is a new workload on the host whose configured size is twice what lifts it to the threshold
+    const rampCeiling = vmCeiling === undefined ? undefined : vmCeiling + 2 * Math.max(0, threshold - level);
     const mctx = model(t0).prepare(mod, s.start, s.stepSeconds);
     state = INITIAL_TRIGGER_STATE;
     let fired = -1;
@@ -138,7 +152,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
         if (state.open) openBeforeRamp++;
         state = INITIAL_TRIGGER_STATE;
       }
-      const fc = withShort(model(i).forecastAt(mctx, i), mod, i, s.stepSeconds);
+      const fc = capped(withShort(model(i).forecastAt(mctx, i), mod, i, s.stepSeconds), rampCeiling);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: mod[i],
       });
@@ -157,6 +171,16 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     }
     if (fired < 0) g.missed++;
     else g.leads.push((crossing - fired) * 5);
+    if (details)
+      console.log(
+        JSON.stringify({
+          vm: tr.id,
+          crossAfterMin: (crossing - t0) * 5,
+          lead: fired < 0 ? null : (crossing - fired) * 5,
+          stepDriven,
+          levelShare: +(level / threshold).toFixed(2),
+        }),
+      );
   }
   const summary = (gs: Group[]) => {
     const sum = (k: 'opens' | 'falseOpens' | 'vmWeeks' | 'missed' | 'stepDriven' | 'stepDrivenEarly') =>
@@ -185,6 +209,9 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     rampHours,
     params: p,
     shortTrendSlots: shortSlots ?? 'default (9)',
+    ceiling: useCeiling
+      ? 'VM capacity x CPU_CEILING_HEADROOM (ramp: + twice the lift to the threshold)'
+      : 'off',
     ...summary([groups.tuning, groups.heldOut]),
     tuningVms: summary([groups.tuning]),
     heldOutVms: summary([groups.heldOut]),

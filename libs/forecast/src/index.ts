@@ -11,3 +11,4 @@ export * from './rollup';
 export * from './scenario-forecast';
 export * from './trigger';
 export * from './trend';
+export * from './ramp';

@@ -3,7 +3,8 @@ import type { CleanSeries } from './clean';
 import { FEATURE_COUNT, FEATURE_NAMES, LOOKBACK_SLOTS, prefixSums, writeFeatures } from './features';
 import { quantile } from './stats';
 import { fitRidge, predictRow, type LinearModelJSON } from './ridge';
-import { recentTrend, SHORT_TREND_WINDOW_SLOTS } from './trend';
+import { fitRampOnset } from './ramp';
+import { noiseScale, recentTrend, SHORT_TREND_WINDOW_SLOTS } from './trend';
 import {
   HORIZONS_SECONDS,
   STEPS_PER_DAY,
@@ -126,9 +127,11 @@ function withTrend(
   f: SeriesForecast,
   trend: SeriesForecast['trend'],
   shortTrend?: SeriesForecast['shortTrend'],
+  ramp?: SeriesForecast['ramp'],
 ): SeriesForecast {
   if (trend) f.trend = trend;
   if (shortTrend) f.shortTrend = shortTrend;
+  if (ramp) f.ramp = ramp;
   return f;
 }
 
@@ -405,8 +408,10 @@ export class ComponentModel {
     const out: HorizonForecast[] = [];
     let fallback: SeriesForecast['fallback'];
     if (j.fallbackReason) fallback = { kind: j.kind, reason: j.fallbackReason };
-    const trend = i >= 0 ? recentTrend(ctx.values, i, step) : undefined;
-    const shortTrend = i >= 0 ? recentTrend(ctx.values, i, step, SHORT_TREND_WINDOW_SLOTS) : undefined;
+    const noise = i >= 0 ? noiseScale(ctx.values, i) : undefined;
+    const trend = i >= 0 ? recentTrend(ctx.values, i, step, undefined, noise) : undefined;
+    const shortTrend = i >= 0 ? recentTrend(ctx.values, i, step, SHORT_TREND_WINDOW_SLOTS, noise) : undefined;
+    const ramp = noise !== undefined ? fitRampOnset(ctx.values, i, step, noise) : undefined;
 
     if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
       const feat = scratchFeat;
@@ -427,6 +432,7 @@ export class ComponentModel {
         { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback },
         trend,
         shortTrend,
+        ramp,
       );
     }
     if (j.kind === 'ridge')
@@ -456,6 +462,7 @@ export class ComponentModel {
       { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback },
       trend,
       shortTrend,
+      ramp,
     );
   }
 

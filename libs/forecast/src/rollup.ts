@@ -1,3 +1,4 @@
+import { sumRampFits } from './ramp';
 import { sumTrends } from './trend';
 import type { HorizonForecast, SeriesForecast } from './types';
 
@@ -48,9 +49,13 @@ export function rollUp(parts: readonly SeriesForecast[], rho = 0.5): SeriesForec
     fallback: fallbacks
       ? { kind: 'partial', reason: `${fallbacks} of ${parts.length} components on a baseline` }
       : undefined,
+    ceiling: parts.every((p) => p.ceiling !== undefined)
+      ? parts.reduce((a, p) => a + p.ceiling!, 0)
+      : undefined,
     // the parts' resistant lines add (an approximation of the sum's own line: medians do not add exactly)
     trend: sumTrends(parts.map((p) => p.trend)),
     shortTrend: sumTrends(parts.map((p) => p.shortTrend)),
+    ramp: sumRampFits(parts.map((p) => p.ramp)),
   };
 }
 

@@ -14,6 +14,13 @@ export interface RecentTrend {
   /** units per second: left third's median to the middle third's, and middle to right */
   leftSlope: number;
   rightSlope: number;
+  /**
+   * the series' per-sample noise scale (noiseScale) when it was given: times slopeSePerNoise, how far the slope
+   * could move by noise alone, so a detector can ask for a rise the noise cannot explain
+   */
+  noise?: number;
+  /** the slope's standard error per unit of noise (per second); depends only on the window */
+  slopeSePerNoise?: number;
 }
 
 /** Default window: 2 hours of 5-minute samples. */
@@ -21,6 +28,33 @@ export const TREND_WINDOW_SLOTS = 24;
 
 /** Short window for fast ramps (the trigger's second detector): 45 minutes of 5-minute samples, thirds of 3. */
 export const SHORT_TREND_WINDOW_SLOTS = 9;
+
+/** Window of the noise scale: the last 24 h of 5-minute samples. */
+export const NOISE_WINDOW_SLOTS = 288;
+
+/**
+ * The series' sample-to-sample noise at the origin: a robust standard deviation from the last window's first
+ * differences (1.4826 x median |difference| / sqrt 2), which a slow trend or a daily cycle barely moves. Undefined
+ * with fewer than 12 finite differences.
+ */
+export function noiseScale(
+  values: ArrayLike<number>,
+  end: number,
+  windowSlots = NOISE_WINDOW_SLOTS,
+): number | undefined {
+  const from = Math.max(1, end - Math.floor(windowSlots) + 1);
+  if (end >= values.length) return undefined;
+  const d = new Float64Array(Math.max(0, end - from + 1));
+  let n = 0;
+  for (let k = from; k <= end; k++) {
+    const x = Math.abs(values[k] - values[k - 1]);
+    if (Number.isFinite(x)) d[n++] = x;
+  }
+  if (n < 12) return undefined;
+  const s = d.subarray(0, n).sort();
+  const med = n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  return (1.4826 * med) / Math.SQRT2;
+}
 
 function median3(v: ArrayLike<number>, from: number, count: number, buf: Float64Array): number {
   for (let k = 0; k < count; k++) buf[k] = v[from + k];
@@ -37,6 +71,7 @@ export function recentTrend(
   end: number,
   stepSeconds: number,
   windowSlots = TREND_WINDOW_SLOTS,
+  noise?: number,
 ): RecentTrend | undefined {
   const w = Math.floor(windowSlots);
   const g = Math.floor(w / 3);
@@ -51,13 +86,20 @@ export function recentTrend(
   const xM = (w - 1) / 2;
   const xR = w - 1 - (g - 1) / 2;
   const slope = (mR - mL) / (xR - xL);
-  return {
+  const t: RecentTrend = {
     windowSeconds: w * stepSeconds,
     level: mR + slope * xL,
     slope: slope / stepSeconds,
     leftSlope: (mM - mL) / (xM - xL) / stepSeconds,
     rightSlope: (mR - mM) / (xR - xM) / stepSeconds,
   };
+  if (noise !== undefined && Number.isFinite(noise)) {
+    // the median of m normal samples has variance ~ (pi / 2) sigma^2 / m
+    const sdMedian = Math.sqrt(Math.PI / (2 * g));
+    t.noise = noise;
+    t.slopeSePerNoise = (Math.SQRT2 * sdMedian) / (xR - xL) / stepSeconds;
+  }
+  return t;
 }
 
 /** Sum of component trends (a host's or domain's), exact for the line's parts; undefined if any part lacks one. */
@@ -71,6 +113,15 @@ export function sumTrends(parts: readonly (RecentTrend | undefined)[]): RecentTr
     out.slope += t.slope;
     out.leftSlope += t.leftSlope;
     out.rightSlope += t.rightSlope;
+  }
+  // independent parts over the same window: noise adds in quadrature and the per-unit errors stay the same
+  const first = parts[0]!;
+  if (
+    first.slopeSePerNoise !== undefined &&
+    parts.every((t) => t?.noise !== undefined && t.windowSeconds === first.windowSeconds)
+  ) {
+    out.noise = Math.sqrt(parts.reduce((a, t) => a + (t!.noise ?? 0) ** 2, 0));
+    out.slopeSePerNoise = first.slopeSePerNoise;
   }
   return out;
 }

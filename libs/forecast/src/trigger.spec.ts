@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTrigger, INITIAL_TRIGGER_STATE, type CapacityTarget, type TriggerState } from './trigger';
 import type { SeriesForecast } from './types';
-import type { RecentTrend } from './trend';
+import { fitRampOnset } from './ramp';
+import { noiseScale, recentTrend, type RecentTrend } from './trend';
 
 const host: CapacityTarget = {
   id: 'host-1',
@@ -199,23 +200,61 @@ describe('evaluateTrigger', () => {
     expect(kept.action).toBe('keep-open');
   });
 
-  it('ignores a short trend that is too flat, a short step, or when switched off', () => {
-    // 1000/h = 12.5% of the 8000 threshold per hour < 30%, even extrapolated above the threshold
-    const flat = short({
-      level: 7500,
-      slope: perHour(1000),
-      leftSlope: perHour(1000),
-      rightSlope: perHour(1000),
-    });
+  it('ignores a short trend the noise explains, a short step, or when switched off', () => {
+    // 1000/h over the last 45 min, from 6750 to 7500: extrapolated 1 h it reaches 8500 > 8000
+    const line = Array.from({ length: 9 }, (_, k) => 7500 - (8 - k) * (1000 / 12));
+    const rise = (noise: number) => ({ ...fc(5000, 5000), shortTrend: recentTrend(line, 8, 300, 9, noise) });
+    // on a series whose 5-min noise is 400 that rise is ~1.2 standard errors: noise, not a ramp
+    expect(evaluateTrigger(host, { cpuMhz: rise(400) }, 0).breach).toBeUndefined();
+    // on a quiet series (noise 50) it is ~10 standard errors
+    expect(evaluateTrigger(host, { cpuMhz: rise(50) }, 0).breach?.source).toBe('short-trend');
+    // the fixed minimum slope (share of the threshold per hour) is still there to ask for: 12.5% < 30%
+    expect(
+      evaluateTrigger(host, { cpuMhz: rise(50) }, 0, undefined, { shortTrendMinSlopeShare: 0.3 }).breach,
+    ).toBeUndefined();
     const step = short({ leftSlope: perHour(8000), rightSlope: 0 });
-    for (const f of [flat, step]) expect(evaluateTrigger(host, { cpuMhz: f }, 0).breach).toBeUndefined();
+    expect(evaluateTrigger(host, { cpuMhz: step }, 0).breach).toBeUndefined();
     expect(
       evaluateTrigger(host, { cpuMhz: short({}) }, 0, undefined, { shortTrendLookaheadSeconds: 0 }).breach,
     ).toBeUndefined();
-    // a lower minimum slope lets the flat one count
+  });
+
+  it('never extrapolates above the ceiling (a VM above its configured size)', () => {
+    // the fast ramp of the test above, on a series whose ceiling (7,900) is below the threshold (8,000)
+    const capped = { ...short({}), ceiling: 7900 };
+    expect(evaluateTrigger(host, { cpuMhz: capped }, 0).breach).toBeUndefined();
+    // the same point forecast breach is capped too
     expect(
-      evaluateTrigger(host, { cpuMhz: flat }, 0, undefined, { shortTrendMinSlopeShare: 0.1 }).breach?.source,
-    ).toBe('short-trend');
+      evaluateTrigger(host, { cpuMhz: { ...fc(11000, 11000), ceiling: 7900 } }, 0).breach,
+    ).toBeUndefined();
+    expect(evaluateTrigger(host, { cpuMhz: { ...short({}), ceiling: 9000 } }, 0).breach?.upper).toBe(9000);
+  });
+
+  it('opens on a young ramp seen by the onset fit, and not on a step', () => {
+    // flat at 3000 (+-20) for 2.5 h, then rising 400 per 5 min for the last 40 min
+    const flatThen = (f: (k: number) => number) =>
+      Array.from({ length: 38 }, (_, k) => 3000 + (k % 2 ? 20 : -20) + (k >= 30 ? f(k - 29) : 0));
+    const withOnset = (v: number[]): SeriesForecast => ({
+      ...fc(5000, 5000),
+      ramp: fitRampOnset(v, v.length - 1, 300, noiseScale(v, v.length - 1)!),
+    });
+    // only the onset detector, so the test shows it alone
+    const only = { trendLookaheadSeconds: 0, shortTrendLookaheadSeconds: 0 };
+    const ramp = withOnset(flatThen((j) => 400 * j));
+    expect(ramp.ramp!.slope * 300).toBeGreaterThan(200);
+    expect(ramp.ramp!.sinceSeconds).toBeGreaterThanOrEqual(1800);
+    const d = evaluateTrigger(host, { cpuMhz: ramp }, 0, { ...INITIAL_TRIGGER_STATE, onsetStreak: 1 }, only);
+    expect(d.action).toBe('open');
+    expect(d.breach?.source).toBe('onset');
+    expect(d.explanation).toMatch(/ramping since \d+ min ago .*more than 6 standard errors/);
+    expect(d.state.onsetStreak).toBe(2);
+    // a step to 6500 (every sample since it equally high) is not a ramp
+    const step = withOnset(flatThen(() => 3500));
+    expect(evaluateTrigger(host, { cpuMhz: step }, 0, undefined, only).breach).toBeUndefined();
+    // switched off, the ramp has no onset breach
+    expect(
+      evaluateTrigger(host, { cpuMhz: ramp }, 0, undefined, { ...only, onsetLookaheadSeconds: 0 }).breach,
+    ).toBeUndefined();
   });
 
   it('accepts a state stored before the ramp detector (no trendStreak)', () => {

@@ -1,4 +1,5 @@
 import type { DeviceKind, PowerEvent } from '@app/domain';
+import type { RampFit } from './ramp';
 import type { RecentTrend } from './trend';
 import type { Metric, SeriesForecast } from './types';
 
@@ -31,6 +32,14 @@ export interface TriggerParams {
   /** consecutive evaluations with a trend breach before an event opens */
   trendConfirmations: number;
   /**
+   * significance test of both resistant-line detectors (0 = off): the line's slope must be at least this many
+   * standard errors (RecentTrend.slopeSePerNoise x the series' own noise). A quiet series' small ramp passes, a noisy
+   * series' wander does not; it replaced a fixed minimum slope that missed small ramps on quiet hosts.
+   */
+  trendMinT: number;
+  /** noise below this share of the threshold per sample is raised to it (a flat series is not infinitely sure) */
+  noiseFloorShare: number;
+  /**
    * fast-ramp detector: the short trend (SeriesForecast.shortTrend, resistant line over the last 45 min)
    * extrapolated this far ahead; 0 turns it off. Opens on its own: a 1-hour ramp looks like a step to the 2 h
    * window until it is nearly over.
@@ -42,6 +51,15 @@ export interface TriggerParams {
   shortTrendMinHalfSlopeRatio: number;
   /** consecutive evaluations with a short-trend breach before an event opens */
   shortTrendConfirmations: number;
+  /**
+   * onset detector: the best recent ramp onset (SeriesForecast.ramp, flat then rising) extrapolated this far
+   * ahead; 0 turns it off. Sees a young ramp the resistant lines still take for noise or a step.
+   */
+  onsetLookaheadSeconds: number;
+  /** the onset's slope must be at least this many standard errors (noise floored by noiseFloorShare) */
+  onsetMinT: number;
+  /** consecutive evaluations with an onset breach before an event opens */
+  onsetConfirmations: number;
   /** consecutive clear evaluations before it closes */
   clearConfirmations: number;
   /** closing needs every upper bound below (safeUtilization - hysteresis) x capacity */
@@ -60,10 +78,15 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   trendLookaheadSeconds: 2 * 3600,
   trendMinHalfSlopeRatio: 0.5,
   trendConfirmations: 2,
+  trendMinT: 3,
+  noiseFloorShare: 0.005,
   shortTrendLookaheadSeconds: 3600,
-  shortTrendMinSlopeShare: 0.3,
+  shortTrendMinSlopeShare: 0,
   shortTrendMinHalfSlopeRatio: 0.5,
   shortTrendConfirmations: 2,
+  onsetLookaheadSeconds: 3600,
+  onsetMinT: 6,
+  onsetConfirmations: 2,
   clearConfirmations: 3,
   hysteresis: 0.05,
   lookaheadSeconds: 4 * 3600,
@@ -79,6 +102,8 @@ export interface TriggerState {
   trendStreak?: number;
   /** consecutive evaluations with a short-trend (fast ramp) breach; absent in states stored before it */
   shortTrendStreak?: number;
+  /** consecutive evaluations with an onset breach; absent in states stored before the onset detector */
+  onsetStreak?: number;
   clearStreak: number;
   openedAt?: number;
 }
@@ -88,6 +113,7 @@ export const INITIAL_TRIGGER_STATE: Readonly<TriggerState> = {
   breachStreak: 0,
   trendStreak: 0,
   shortTrendStreak: 0,
+  onsetStreak: 0,
   clearStreak: 0,
 };
 
@@ -97,7 +123,7 @@ export interface Breach {
    * 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent (2 h) ramp extrapolated;
    * 'short-trend': the last 45 min's fast ramp extrapolated
    */
-  source?: 'forecast' | 'trend' | 'short-trend';
+  source?: 'forecast' | 'trend' | 'short-trend' | 'onset';
   horizonSeconds: number;
   /** the value that crossed: the forecast's point or upper bound, or the extrapolated trend */
   upper: number;
@@ -125,13 +151,14 @@ function firstBreach(
   on: 'point' | 'upper',
 ): Breach | undefined {
   const threshold = share * capacity;
+  const top = f.ceiling ?? Infinity;
   const hs = [...f.horizons]
     .filter((h) => h.horizonSeconds <= lookahead)
     .sort((a, b) => a.horizonSeconds - b.horizonSeconds);
   let prevT = 0;
   let prevU = current;
   for (const h of hs) {
-    const u = on === 'point' ? h.point : h.upper;
+    const u = Math.min(top, on === 'point' ? h.point : h.upper);
     if (u > threshold) {
       let crossing = h.horizonSeconds;
       if (prevU !== undefined && prevU < threshold)
@@ -166,13 +193,21 @@ function trendBreach(
   minRatio: number,
   source: 'trend' | 'short-trend' = 'trend',
   minSlopeShare = 0,
+  sig: { minT: number; floorShare: number } = { minT: 0, floorShare: 0 },
+  ceiling = Infinity,
 ): Breach | undefined {
   if (!t || lookahead <= 0 || !(t.slope > 0) || !(t.leftSlope > 0) || !(t.rightSlope > 0)) return undefined;
   if (Math.min(t.leftSlope, t.rightSlope) < minRatio * Math.max(t.leftSlope, t.rightSlope)) return undefined;
   const threshold = share * capacity;
   // a minimum rise per hour relative to the threshold (the short window's noise is a small slope)
   if (t.slope * 3600 < minSlopeShare * threshold) return undefined;
-  const at = t.level + t.slope * lookahead;
+  if (sig.minT > 0 && t.slopeSePerNoise !== undefined && t.noise !== undefined) {
+    // standard errors scale with the noise; a (near-)constant series gets the floor's
+    const noise = Math.max(t.noise, sig.floorShare * threshold);
+    if (t.slope < sig.minT * noise * t.slopeSePerNoise) return undefined;
+  }
+  // the series cannot rise above its ceiling (a VM above its configured size), however steep the line
+  const at = Math.min(ceiling, t.level + t.slope * lookahead);
   if (at <= threshold) return undefined;
   return {
     metric,
@@ -181,6 +216,41 @@ function trendBreach(
     upper: at,
     threshold,
     crossingInSeconds: Math.round(Math.max(0, (threshold - t.level) / t.slope)),
+  };
+}
+
+/** The onset's slope must beat its standard error computed with the noise floored at floorShare x threshold. */
+function onsetSignificant(r: RampFit, threshold: number, minT: number, floorShare: number): boolean {
+  const se = r.slopeSe * (Math.max(r.noise, floorShare * threshold) / r.noise);
+  return r.slope > 0 && r.slope >= minT * se;
+}
+
+/**
+ * Onset detector: the best recent ramp onset (flat, then a line since some sample in the last 2 h) is significant
+ * and its line, extrapolated `lookahead` ahead and held under the ceiling, crosses the threshold.
+ */
+function onsetBreach(
+  metric: Metric,
+  r: RampFit | undefined,
+  capacity: number,
+  share: number,
+  lookahead: number,
+  minT: number,
+  floorShare: number,
+  ceiling = Infinity,
+): Breach | undefined {
+  if (!r || lookahead <= 0) return undefined;
+  const threshold = share * capacity;
+  if (!onsetSignificant(r, threshold, minT, floorShare)) return undefined;
+  const at = Math.min(ceiling, r.level + r.slope * lookahead);
+  if (at <= threshold) return undefined;
+  return {
+    metric,
+    source: 'onset',
+    horizonSeconds: lookahead,
+    upper: at,
+    threshold,
+    crossingInSeconds: Math.round(Math.max(0, (threshold - r.level) / r.slope)),
   };
 }
 
@@ -206,6 +276,7 @@ export function evaluateTrigger(
   let fBreach: Breach | undefined;
   let tBreach: Breach | undefined;
   let sBreach: Breach | undefined;
+  let oBreach: Breach | undefined;
   let belowClear = true;
   let peak = '';
   const what = p.breachOn === 'point' ? 'point forecast' : 'upper bound';
@@ -220,7 +291,19 @@ export function evaluateTrigger(
       fBreach,
       firstBreach(metric, f, cap, share, p.lookaheadSeconds, current[metric], p.breachOn),
     );
-    const tb = trendBreach(metric, f.trend, cap, share, p.trendLookaheadSeconds, p.trendMinHalfSlopeRatio);
+    const sig = { minT: p.trendMinT, floorShare: p.noiseFloorShare };
+    const tb = trendBreach(
+      metric,
+      f.trend,
+      cap,
+      share,
+      p.trendLookaheadSeconds,
+      p.trendMinHalfSlopeRatio,
+      'trend',
+      0,
+      sig,
+      f.ceiling,
+    );
     tBreach = sooner(tBreach, tb);
     const sb = trendBreach(
       metric,
@@ -231,26 +314,49 @@ export function evaluateTrigger(
       p.shortTrendMinHalfSlopeRatio,
       'short-trend',
       p.shortTrendMinSlopeShare,
+      sig,
+      f.ceiling,
     );
     sBreach = sooner(sBreach, sb);
+    oBreach = sooner(
+      oBreach,
+      onsetBreach(
+        metric,
+        f.ramp,
+        cap,
+        share,
+        p.onsetLookaheadSeconds,
+        p.onsetMinT,
+        p.noiseFloorShare,
+        f.ceiling,
+      ),
+    );
     const clearLevel = (share - p.hysteresis) * cap;
+    const top = f.ceiling ?? Infinity;
     const maxUpper = Math.max(
       ...f.horizons
         .filter((h) => h.horizonSeconds <= p.lookaheadSeconds)
-        .map((h) => (p.breachOn === 'point' ? h.point : h.upper)),
+        .map((h) => Math.min(top, p.breachOn === 'point' ? h.point : h.upper)),
     );
     // the trend's extrapolation (rising part only) must clear too
     const trendAt =
       f.trend && p.trendLookaheadSeconds > 0
-        ? f.trend.level + Math.max(0, f.trend.slope) * p.trendLookaheadSeconds
+        ? Math.min(top, f.trend.level + Math.max(0, f.trend.slope) * p.trendLookaheadSeconds)
         : -Infinity;
     // and the short trend's, when it is steep enough to count
     const st = f.shortTrend;
     const shortAt =
       st && p.shortTrendLookaheadSeconds > 0 && st.slope * 3600 >= p.shortTrendMinSlopeShare * share * cap
-        ? st.level + st.slope * p.shortTrendLookaheadSeconds
+        ? Math.min(top, st.level + st.slope * p.shortTrendLookaheadSeconds)
         : -Infinity;
-    if (maxUpper >= clearLevel || trendAt >= clearLevel || shortAt >= clearLevel) belowClear = false;
+    // and a significant onset's
+    const r = f.ramp;
+    const onsetAt =
+      r && p.onsetLookaheadSeconds > 0 && onsetSignificant(r, share * cap, p.onsetMinT, p.noiseFloorShare)
+        ? Math.min(top, r.level + r.slope * p.onsetLookaheadSeconds)
+        : -Infinity;
+    if (maxUpper >= clearLevel || trendAt >= clearLevel || shortAt >= clearLevel || onsetAt >= clearLevel)
+      belowClear = false;
     peak += `${peak ? ', ' : ''}${metric} ${what} ${Math.round(maxUpper)} of ${Math.round(cap)} (${((100 * maxUpper) / cap).toFixed(0)}%)`;
   }
   const next: TriggerState = {
@@ -258,19 +364,22 @@ export function evaluateTrigger(
     breachStreak: fBreach ? state.breachStreak + 1 : 0,
     trendStreak: tBreach ? (state.trendStreak ?? 0) + 1 : 0,
     shortTrendStreak: sBreach ? (state.shortTrendStreak ?? 0) + 1 : 0,
+    onsetStreak: oBreach ? (state.onsetStreak ?? 0) + 1 : 0,
     clearStreak: belowClear ? state.clearStreak + 1 : 0,
     openedAt: state.openedAt,
   };
   const fConfirmed = fBreach !== undefined && next.breachStreak >= p.confirmations;
   const tConfirmed = tBreach !== undefined && (next.trendStreak ?? 0) >= p.trendConfirmations;
   const sConfirmed = sBreach !== undefined && (next.shortTrendStreak ?? 0) >= p.shortTrendConfirmations;
+  const oConfirmed = oBreach !== undefined && (next.onsetStreak ?? 0) >= p.onsetConfirmations;
   // a confirmed breach wins; between several of the same standing, the sooner crossing
   const candidates: [Breach | undefined, boolean][] = [
     [fBreach, fConfirmed],
     [tBreach, tConfirmed],
     [sBreach, sConfirmed],
+    [oBreach, oConfirmed],
   ];
-  const anyConfirmed = fConfirmed || tConfirmed || sConfirmed;
+  const anyConfirmed = fConfirmed || tConfirmed || sConfirmed || oConfirmed;
   const breach = candidates
     .filter(([b, c]) => b && (c || !anyConfirmed))
     .reduce<Breach | undefined>((a, [b]) => sooner(a, b), undefined);
@@ -279,18 +388,24 @@ export function evaluateTrigger(
       ? (next.trendStreak ?? 0)
       : b.source === 'short-trend'
         ? (next.shortTrendStreak ?? 0)
-        : next.breachStreak;
+        : b.source === 'onset'
+          ? (next.onsetStreak ?? 0)
+          : next.breachStreak;
   const needOf = (b: Breach) =>
     b.source === 'trend'
       ? p.trendConfirmations
       : b.source === 'short-trend'
         ? p.shortTrendConfirmations
-        : p.confirmations;
+        : b.source === 'onset'
+          ? p.onsetConfirmations
+          : p.confirmations;
   const pct = (target.safeUtilization * 100).toFixed(0);
   const describe = (b: Breach) =>
-    (b.source === 'trend' || b.source === 'short-trend'
-      ? `${b.metric} rising ${b.source === 'trend' ? 'steadily' : 'fast'}: the last ${Math.round(((b.source === 'trend' ? forecasts[b.metric]?.trend : forecasts[b.metric]?.shortTrend)?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
-      : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
+    (b.source === 'onset'
+      ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise): reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+      : b.source === 'trend' || b.source === 'short-trend'
+        ? `${b.metric} rising ${b.source === 'trend' ? 'steadily' : 'fast'}: the last ${Math.round(((b.source === 'trend' ? forecasts[b.metric]?.trend : forecasts[b.metric]?.shortTrend)?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+        : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
     `, crossing expected in ~${Math.round(b.crossingInSeconds / 60)} min` +
     (b.crossingInSeconds < p.minLeadSeconds
       ? ` (late: less than ${p.minLeadSeconds / 60} min of warning)`
@@ -326,6 +441,7 @@ export function evaluateTrigger(
     next.breachStreak = 0;
     next.trendStreak = 0;
     next.shortTrendStreak = 0;
+    next.onsetStreak = 0;
     return {
       action: 'close',
       state: next,

@@ -6,6 +6,7 @@ export const STEPS_PER_WEEK = 2016;
 /** The horizons we forecast, in seconds: 1 h, 4 h and 24 h ahead. */
 export const HORIZONS_SECONDS = [3600, 4 * 3600, 24 * 3600] as const;
 
+import type { RampFit } from './ramp';
 import type { RecentTrend } from './trend';
 
 export type Metric = 'cpuMhz' | 'memMb';
@@ -36,14 +37,33 @@ export interface SeriesForecast {
   coverage: number;
   /** set when a baseline was used instead of the regression, with why */
   fallback?: { kind: string; reason: string };
+  /**
+   * the most this series can reach: a VM's configured size (seriesCeiling), a rollup's the sum of its parts'.
+   * The trigger never extrapolates a trend or an interval above it. Absent when unknown.
+   */
+  ceiling?: number;
   /** the last 2 h's resistant-line trend at the origin (raw units), for the trigger's ramp detector */
   trend?: RecentTrend;
   /** the last 45 min's resistant-line trend (SHORT_TREND_WINDOW_SLOTS), for the trigger's fast-ramp detector */
   shortTrend?: RecentTrend;
+  /** the best recent ramp onset (fitRampOnset), for the trigger's onset detector */
+  ramp?: RampFit;
 }
 
 export interface ComponentForecast {
   id: string;
   cpuMhz: SeriesForecast;
   memMb: SeriesForecast;
+}
+
+/**
+ * Usage can exceed a VM's nominal size (vCPUs x core MHz) a little: turbo boost. On the shared traces the highest
+ * 5-min CPU usage is 1.07x the VM's capacity column; 1.1x leaves a margin.
+ */
+export const CPU_CEILING_HEADROOM = 1.1;
+
+/** The ceiling of a component's series from its configured size: vCPUs x core MHz (with turbo headroom), memory MB. */
+export function seriesCeiling(metric: Metric, configured: number): number | undefined {
+  if (!(configured > 0)) return undefined;
+  return metric === 'cpuMhz' ? CPU_CEILING_HEADROOM * configured : configured;
 }

@@ -9,7 +9,14 @@ const DAY = 86400;
 /** Synthetic perf history written to the real metric_samples table. */
 async function seed(db: TestDatabase, now: number) {
   await db.dataSource.query(
-    `INSERT INTO hosts (id, name, cpu_mhz, mem_mb) VALUES ('host-calm', 'calm', 10000, 100000), ('host-hot', 'hot', 10000, 100000)`,
+    `INSERT INTO hosts (id, name, cpu_mhz, mem_mb) VALUES ('host-calm', 'calm', 10000, 100000), ('host-hot', 'hot', 10000, 100000),
+     ('host-capped', 'capped', 10000, 100000), ('host-unsized', 'unsized', 10000, 100000)`,
+  );
+  // the same climb on two hosts: on host-capped the VM is configured with 7,500 MHz (ceiling 8,250 < the host's
+  // 9,000 safe line), so it cannot reach the line; on host-unsized its size is unknown (0)
+  await db.dataSource.query(
+    `INSERT INTO components (id, name, layer, host_id, cpu_mhz) VALUES
+     ('vm-capped', 'capped', 'high', 'host-capped', 7500), ('vm-unsized', 'unsized', 'high', 'host-unsized', 0)`,
   );
   await db.dataSource.query(
     `INSERT INTO components (id, name, layer, host_id) VALUES
@@ -31,6 +38,17 @@ async function seed(db: TestDatabase, now: number) {
       ts: new Date(t * 1000),
       value: 2000 + 500 * daily + 6500 * ramp,
     });
+  }
+  for (let t = start; t <= now; t += STEP) {
+    const daily = Math.sin((2 * Math.PI * (t % DAY)) / DAY);
+    const ramp = Math.max(0, 1 - (now - t) / (6 * 3600));
+    for (const entityId of ['vm-capped', 'vm-unsized'])
+      rows.push({
+        entityId,
+        metric: 'cpuMhz',
+        ts: new Date(t * 1000),
+        value: 2000 + 500 * daily + 6000 * ramp,
+      });
   }
   // vm-new: one day of history only.
   for (let t = now - DAY; t <= now; t += STEP)
@@ -55,7 +73,7 @@ describe('forecast pipeline on real PostgreSQL', () => {
 
   it('trains one model per component and metric, and says which fell back to a baseline', async () => {
     const result = await pipeline.train(new Date(now * 1000));
-    expect(result.models).toBe(5);
+    expect(result.models).toBe(7);
     const newModel = await db.dataSource
       .getRepository(ForecastModelEntity)
       .findOneByOrFail({ key: 'vm-new' });
@@ -66,12 +84,13 @@ describe('forecast pipeline on real PostgreSQL', () => {
     expect((calm.error as { kind: string }).kind).toBe('ridge');
   });
 
-  it('stores component, layer and host forecasts, and opens a shortage only for the host heading over its line', async () => {
+  it('stores component, layer and host forecasts, and opens a shortage only for the hosts heading over their line', async () => {
     const first = await pipeline.forecast(new Date(now * 1000));
-    expect(first.components).toBe(4);
+    expect(first.components).toBe(6);
     expect(first.opened).toEqual([]); // one breach is not enough: it must be confirmed
     const second = await pipeline.forecast(new Date((now + STEP) * 1000));
-    expect(second.opened.map((o) => o.host)).toEqual(['host-hot']);
+    // host-capped's VM cannot rise above its configured size, which is below the line
+    expect(second.opened.map((o) => o.host).sort()).toEqual(['host-hot', 'host-unsized']);
 
     const forecasts = db.dataSource.getRepository(ForecastEntity);
     expect(await forecasts.countBy({ scope: 'layer', key: 'critical' })).toBeGreaterThan(0);
@@ -88,8 +107,11 @@ describe('forecast pipeline on real PostgreSQL', () => {
     expect(hot.point).toBeGreaterThanOrEqual(hot.lower);
 
     const events = await db.dataSource.getRepository(PowerEventEntity).findBy({ kind: 'forecast_shortage' });
-    expect(events.map((e) => [e.device, e.source, e.status])).toEqual([['host-hot', 'forecast', 'open']]);
-    expect(events[0].detail).toMatch(/host-hot/);
+    expect(events.map((e) => [e.device, e.source, e.status]).sort()).toEqual([
+      ['host-hot', 'forecast', 'open'],
+      ['host-unsized', 'forecast', 'open'],
+    ]);
+    expect(events.find((e) => e.device === 'host-hot')?.detail).toMatch(/host-hot/);
   });
 
   it("feeds the scenario's forecast section: the upper bound for critical components, the point for the others", async () => {

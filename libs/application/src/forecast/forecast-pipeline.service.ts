@@ -4,6 +4,7 @@ import {
   cleanSeries,
   ComponentModel,
   evaluateTrigger,
+  seriesCeiling,
   INITIAL_TRIGGER_STATE,
   rollUpBy,
   type ComponentModelJSON,
@@ -109,6 +110,8 @@ export class ForecastPipelineService {
         if (!m) continue;
         const history = cleanSeries(await this.samples(c.id, metric, since));
         const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history);
+        // the trigger never extrapolates a VM above its configured size (vCPUs x core MHz, memory)
+        f.ceiling = seriesCeiling(metric, metric === 'cpuMhz' ? c.cpuMhz : c.memMb);
         if (f.fallback) fallbacks++;
         byComponent.set(c.id, { ...byComponent.get(c.id), [metric]: f });
       }
@@ -172,6 +175,7 @@ export class ForecastPipelineService {
         now.getTime() / 1000,
         state,
       );
+      this.log.debug(`trigger ${decision.action}: ${decision.explanation}`);
       await states.save({
         vcenter: 'forecast-trigger',
         stream: h.id,

@@ -1,0 +1,120 @@
+/**
+ * Ramp-onset fit: "flat, then rising in a straight line since some recent sample" (a broken stick), the shape a
+ * load ramp has while it is young. The resistant lines of trend.ts need the ramp to fill most of their window
+ * before their half-slopes agree; this fit asks, for every onset in the last `maxSlots` samples, how far the
+ * samples since the onset rise above the level before it, and keeps the onset whose slope the noise explains
+ * least. Used by the trigger's onset detector (trigger.ts).
+ */
+export interface RampFit {
+  /** the fitted line's value at the origin (series units) */
+  level: number;
+  /** units per second since the onset */
+  slope: number;
+  /** standard error of the slope (units per second), from the series' noise scale */
+  slopeSe: number;
+  /** seconds from the onset to the origin */
+  sinceSeconds: number;
+  /** the noise scale the error was computed from (the error scales with it) */
+  noise: number;
+}
+
+/**
+ * Onsets searched: from 6 samples (30 min: halves of 3, so a median ignores one burst) to 24 (2 h) back; the level
+ * before is the median of the hour before.
+ */
+export const RAMP_MIN_SLOTS = 6;
+export const RAMP_MAX_SLOTS = 24;
+export const RAMP_BASELINE_SLOTS = 12;
+/** The smaller rise between neighbouring thirds must be at least this share of the larger (a step fails). */
+export const RAMP_MIN_THIRDS_RATIO = 0.5;
+
+/**
+ * The lower median: always one of the samples. The mean of the middle two would put a group straddling a step
+ * half-way up it, which is what a ramp's middle third looks like.
+ */
+function median(values: ArrayLike<number>, from: number, count: number, buf: Float64Array): number {
+  for (let k = 0; k < count; k++) buf[k] = values[from + k];
+  return buf.subarray(0, count).sort()[(count - 1) >> 1];
+}
+
+/**
+ * The best ramp onset ending at `end` (the origin). For m = minSlots..maxSlots samples since the onset: the level
+ * before is the median of the `baselineSlots` samples before them; the earlier and the later half of the m samples
+ * each give a median. A ramp has the later half above the earlier half above the level before; the slope is the
+ * smaller of the two rises per sample (later half from the level before, later half from the earlier half), and
+ * its t the smaller of their t values. Medians of at least 3 samples each: a single burst moves none of them.
+ * Returns the onset with the largest t (negative when nothing rises), undefined when the history is short or the
+ * noise unknown.
+ */
+export function fitRampOnset(
+  values: ArrayLike<number>,
+  end: number,
+  stepSeconds: number,
+  noise: number,
+  maxSlots = RAMP_MAX_SLOTS,
+  minSlots = RAMP_MIN_SLOTS,
+  baselineSlots = RAMP_BASELINE_SLOTS,
+): RampFit | undefined {
+  if (!(noise >= 0) || end >= values.length || end - minSlots + 1 - baselineSlots < 0) return undefined;
+  // a constant series has no noise: keep the arithmetic finite; the trigger applies its own noise floor
+  noise = Math.max(noise, 1e-9);
+  const buf = new Float64Array(Math.max(baselineSlots, maxSlots));
+  // variance of a median of n normal samples ~ (pi / 2) sigma^2 / n
+  const varMedian = (n: number) => ((Math.PI / 2) * noise * noise) / n;
+  const varMu = varMedian(baselineSlots);
+  let best: RampFit | undefined;
+  let bestT = -Infinity;
+  for (let m = minSlots; m <= maxSlots; m++) {
+    const s = end - m + 1;
+    if (s - baselineSlots < 0) break;
+    const mu = median(values, s - baselineSlots, baselineSlots, buf);
+    // thirds of the samples since the onset: a ramp climbs through all three in step, a step or a burst does not
+    const g = Math.floor(m / 3);
+    const mE = median(values, s, g, buf);
+    const mM = median(values, s + g, m - 2 * g, buf);
+    const mL = median(values, end - g + 1, g, buf);
+    if (!Number.isFinite(mu + mE + mM + mL)) return best;
+    const riseE = mM - mE;
+    const riseL = mL - mM;
+    if (Math.min(riseE, riseL) < RAMP_MIN_THIRDS_RATIO * Math.max(riseE, riseL)) continue;
+    // positions (1 = first sample since the onset) of the outer thirds' centres
+    const xE = (1 + g) / 2;
+    const xL = m - (g - 1) / 2;
+    const bLate = (mL - mu) / xL;
+    const bHalf = (mL - mE) / (xL - xE);
+    const seLate = Math.sqrt(varMedian(g) + varMu) / xL;
+    const seHalf = Math.sqrt(2 * varMedian(g)) / (xL - xE);
+    const t = Math.min(bLate / seLate, bHalf / seHalf);
+    if (t > bestT) {
+      bestT = t;
+      const b = Math.min(bLate, bHalf);
+      best = {
+        level: mL + b * (m - xL),
+        slope: b / stepSeconds,
+        slopeSe: Math.max(seLate, seHalf) / stepSeconds,
+        sinceSeconds: m * stepSeconds,
+        noise,
+      };
+    }
+  }
+  return best;
+}
+
+/**
+ * Sum of component ramp fits (a host's): levels add; slopes and their errors (in quadrature) add only for parts
+ * whose own fit is significant (t >= minT), because every part's best onset is chosen for its largest t: summed
+ * over many flat parts, that selection alone would look like a significant rise. Undefined if a part lacks a fit.
+ */
+export function sumRampFits(parts: readonly (RampFit | undefined)[], minT = 2): RampFit | undefined {
+  if (parts.length === 0 || parts.some((p) => p === undefined)) return undefined;
+  const fits = parts as readonly RampFit[];
+  const rising = fits.filter((p) => p.slope >= minT * p.slopeSe && p.slope > 0);
+  const all = rising.length ? rising : fits;
+  return {
+    level: fits.reduce((a, p) => a + p.level, 0),
+    slope: rising.reduce((a, p) => a + p.slope, 0),
+    slopeSe: Math.sqrt(all.reduce((a, p) => a + p.slopeSe * p.slopeSe, 0)),
+    sinceSeconds: Math.max(...all.map((p) => p.sinceSeconds)),
+    noise: Math.sqrt(all.reduce((a, p) => a + p.noise * p.noise, 0)),
+  };
+}
