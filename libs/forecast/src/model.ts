@@ -409,8 +409,8 @@ export class ComponentModel {
     let fallback: SeriesForecast['fallback'];
     if (j.fallbackReason) fallback = { kind: j.kind, reason: j.fallbackReason };
     const noise = i >= 0 ? noiseScale(ctx.values, i) : undefined;
-    const trend = i >= 0 ? recentTrend(ctx.values, i, step, undefined, noise) : undefined;
-    const shortTrend = i >= 0 ? recentTrend(ctx.values, i, step, SHORT_TREND_WINDOW_SLOTS, noise) : undefined;
+    const trend = i >= 0 ? recentTrend(ctx.values, i, step) : undefined;
+    const shortTrend = i >= 0 ? recentTrend(ctx.values, i, step, SHORT_TREND_WINDOW_SLOTS) : undefined;
     const ramp = noise !== undefined ? fitRampOnset(ctx.values, i, step, noise) : undefined;
 
     if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {

@@ -1,3 +1,5 @@
+import { selectKth } from './stats';
+
 /**
  * Ramp-onset fit: "flat, then rising in a straight line since some recent sample" (a broken stick), the shape a
  * load ramp has while it is young. The resistant lines of trend.ts need the ramp to fill most of their window
@@ -32,9 +34,12 @@ export const RAMP_MIN_THIRDS_RATIO = 0.5;
  * The lower median: always one of the samples. The mean of the middle two would put a group straddling a step
  * half-way up it, which is what a ramp's middle third looks like.
  */
+/** scratch for the medians: forecasting is single-threaded and the buffer does not outlive a call */
+let rampBuf = new Float64Array(RAMP_MAX_SLOTS);
+
 function median(values: ArrayLike<number>, from: number, count: number, buf: Float64Array): number {
   for (let k = 0; k < count; k++) buf[k] = values[from + k];
-  return buf.subarray(0, count).sort()[(count - 1) >> 1];
+  return selectKth(buf, count, (count - 1) >> 1);
 }
 
 /**
@@ -58,7 +63,9 @@ export function fitRampOnset(
   if (!(noise >= 0) || end >= values.length || end - minSlots + 1 - baselineSlots < 0) return undefined;
   // a constant series has no noise: keep the arithmetic finite; the trigger applies its own noise floor
   noise = Math.max(noise, 1e-9);
-  const buf = new Float64Array(Math.max(baselineSlots, maxSlots));
+  if (rampBuf.length < Math.max(baselineSlots, maxSlots))
+    rampBuf = new Float64Array(Math.max(baselineSlots, maxSlots));
+  const buf = rampBuf;
   // variance of a median of n normal samples ~ (pi / 2) sigma^2 / n
   const varMedian = (n: number) => ((Math.PI / 2) * noise * noise) / n;
   const varMu = varMedian(baselineSlots);

@@ -35,4 +35,13 @@ describe('rollUp', () => {
     expect(m.get('h2')!.horizons[0].upper).toBe(6);
     expect(rollUp([])).toBeUndefined();
   });
+  it('sums the ceilings when every part has one', () => {
+    expect(
+      rollUp([
+        { ...parts[0], ceiling: 500 },
+        { ...parts[1], ceiling: 700 },
+      ])!.ceiling,
+    ).toBe(1200);
+    expect(rollUp([{ ...parts[0], ceiling: 500 }, parts[1]])!.ceiling).toBeUndefined();
+  });
 });

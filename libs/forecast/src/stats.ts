@@ -66,3 +66,32 @@ export function seasonalNaiveScale(
   }
   return c ? s / c : 0;
 }
+
+/**
+ * The k-th smallest (0-based) of buf[0..n-1], found in place by Hoare's selection (buf is reordered): linear time,
+ * for the per-forecast medians of the trend and ramp fits, where sorting was the forecaster's largest cost.
+ */
+export function selectKth(buf: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    const pivot = buf[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (buf[i] < pivot) i++;
+      while (buf[j] > pivot) j--;
+      if (i <= j) {
+        const t = buf[i];
+        buf[i] = buf[j];
+        buf[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return buf[k];
+  }
+  return buf[k];
+}

@@ -1,3 +1,7 @@
+import { selectKth } from './stats';
+
+const NOISE_SCRATCH = 288;
+
 /**
  * The recent trend of a series: Tukey's three-group resistant line over the last window of samples. The window
  * is split in thirds; the slope joins the medians of the outer thirds, and the two half-slopes (left third to
@@ -14,13 +18,6 @@ export interface RecentTrend {
   /** units per second: left third's median to the middle third's, and middle to right */
   leftSlope: number;
   rightSlope: number;
-  /**
-   * the series' per-sample noise scale (noiseScale) when it was given: times slopeSePerNoise, how far the slope
-   * could move by noise alone, so a detector can ask for a rise the noise cannot explain
-   */
-  noise?: number;
-  /** the slope's standard error per unit of noise (per second); depends only on the window */
-  slopeSePerNoise?: number;
 }
 
 /** Default window: 2 hours of 5-minute samples. */
@@ -28,6 +25,9 @@ export const TREND_WINDOW_SLOTS = 24;
 
 /** Short window for fast ramps (the trigger's second detector): 45 minutes of 5-minute samples, thirds of 3. */
 export const SHORT_TREND_WINDOW_SLOTS = 9;
+
+/** scratch for noiseScale: forecasting is single-threaded and the buffer does not outlive a call */
+let noiseBuf = new Float64Array(NOISE_SCRATCH);
 
 /** Window of the noise scale: the last 24 h of 5-minute samples. */
 export const NOISE_WINDOW_SLOTS = 288;
@@ -44,15 +44,23 @@ export function noiseScale(
 ): number | undefined {
   const from = Math.max(1, end - Math.floor(windowSlots) + 1);
   if (end >= values.length) return undefined;
-  const d = new Float64Array(Math.max(0, end - from + 1));
+  const count = Math.max(0, end - from + 1);
+  if (noiseBuf.length < count) noiseBuf = new Float64Array(count);
+  const d = noiseBuf;
   let n = 0;
   for (let k = from; k <= end; k++) {
     const x = Math.abs(values[k] - values[k - 1]);
     if (Number.isFinite(x)) d[n++] = x;
   }
   if (n < 12) return undefined;
-  const s = d.subarray(0, n).sort();
-  const med = n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  const hi = selectKth(d, n, n >> 1);
+  // even count: the mean of the two middle values; the lower one is the largest of the lower half
+  let med = hi;
+  if (n % 2 === 0) {
+    let lo = -Infinity;
+    for (let k = 0; k < n >> 1; k++) if (d[k] > lo) lo = d[k];
+    med = (lo + hi) / 2;
+  }
   return (1.4826 * med) / Math.SQRT2;
 }
 
@@ -71,7 +79,6 @@ export function recentTrend(
   end: number,
   stepSeconds: number,
   windowSlots = TREND_WINDOW_SLOTS,
-  noise?: number,
 ): RecentTrend | undefined {
   const w = Math.floor(windowSlots);
   const g = Math.floor(w / 3);
@@ -86,20 +93,13 @@ export function recentTrend(
   const xM = (w - 1) / 2;
   const xR = w - 1 - (g - 1) / 2;
   const slope = (mR - mL) / (xR - xL);
-  const t: RecentTrend = {
+  return {
     windowSeconds: w * stepSeconds,
     level: mR + slope * xL,
     slope: slope / stepSeconds,
     leftSlope: (mM - mL) / (xM - xL) / stepSeconds,
     rightSlope: (mR - mM) / (xR - xM) / stepSeconds,
   };
-  if (noise !== undefined && Number.isFinite(noise)) {
-    // the median of m normal samples has variance ~ (pi / 2) sigma^2 / m
-    const sdMedian = Math.sqrt(Math.PI / (2 * g));
-    t.noise = noise;
-    t.slopeSePerNoise = (Math.SQRT2 * sdMedian) / (xR - xL) / stepSeconds;
-  }
-  return t;
 }
 
 /** Sum of component trends (a host's or domain's), exact for the line's parts; undefined if any part lacks one. */
@@ -113,15 +113,6 @@ export function sumTrends(parts: readonly (RecentTrend | undefined)[]): RecentTr
     out.slope += t.slope;
     out.leftSlope += t.leftSlope;
     out.rightSlope += t.rightSlope;
-  }
-  // independent parts over the same window: noise adds in quadrature and the per-unit errors stay the same
-  const first = parts[0]!;
-  if (
-    first.slopeSePerNoise !== undefined &&
-    parts.every((t) => t?.noise !== undefined && t.windowSeconds === first.windowSeconds)
-  ) {
-    out.noise = Math.sqrt(parts.reduce((a, t) => a + (t!.noise ?? 0) ** 2, 0));
-    out.slopeSePerNoise = first.slopeSePerNoise;
   }
   return out;
 }

@@ -32,12 +32,9 @@ export interface TriggerParams {
   /** consecutive evaluations with a trend breach before an event opens */
   trendConfirmations: number;
   /**
-   * significance test of both resistant-line detectors (0 = off): the line's slope must be at least this many
-   * standard errors (RecentTrend.slopeSePerNoise x the series' own noise). A quiet series' small ramp passes, a noisy
-   * series' wander does not; it replaced a fixed minimum slope that missed small ramps on quiet hosts.
+   * the onset detector's noise scale below this share of the threshold per sample is raised to it (a flat series
+   * is not infinitely sure)
    */
-  trendMinT: number;
-  /** noise below this share of the threshold per sample is raised to it (a flat series is not infinitely sure) */
   noiseFloorShare: number;
   /**
    * fast-ramp detector: the short trend (SeriesForecast.shortTrend, resistant line over the last 45 min)
@@ -78,7 +75,6 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   trendLookaheadSeconds: 2 * 3600,
   trendMinHalfSlopeRatio: 0.5,
   trendConfirmations: 2,
-  trendMinT: 3,
   noiseFloorShare: 0.005,
   shortTrendLookaheadSeconds: 3600,
   shortTrendMinSlopeShare: 0,
@@ -193,7 +189,6 @@ function trendBreach(
   minRatio: number,
   source: 'trend' | 'short-trend' = 'trend',
   minSlopeShare = 0,
-  sig: { minT: number; floorShare: number } = { minT: 0, floorShare: 0 },
   ceiling = Infinity,
 ): Breach | undefined {
   if (!t || lookahead <= 0 || !(t.slope > 0) || !(t.leftSlope > 0) || !(t.rightSlope > 0)) return undefined;
@@ -201,11 +196,6 @@ function trendBreach(
   const threshold = share * capacity;
   // a minimum rise per hour relative to the threshold (the short window's noise is a small slope)
   if (t.slope * 3600 < minSlopeShare * threshold) return undefined;
-  if (sig.minT > 0 && t.slopeSePerNoise !== undefined && t.noise !== undefined) {
-    // standard errors scale with the noise; a (near-)constant series gets the floor's
-    const noise = Math.max(t.noise, sig.floorShare * threshold);
-    if (t.slope < sig.minT * noise * t.slopeSePerNoise) return undefined;
-  }
   // the series cannot rise above its ceiling (a VM above its configured size), however steep the line
   const at = Math.min(ceiling, t.level + t.slope * lookahead);
   if (at <= threshold) return undefined;
@@ -291,7 +281,6 @@ export function evaluateTrigger(
       fBreach,
       firstBreach(metric, f, cap, share, p.lookaheadSeconds, current[metric], p.breachOn),
     );
-    const sig = { minT: p.trendMinT, floorShare: p.noiseFloorShare };
     const tb = trendBreach(
       metric,
       f.trend,
@@ -301,7 +290,6 @@ export function evaluateTrigger(
       p.trendMinHalfSlopeRatio,
       'trend',
       0,
-      sig,
       f.ceiling,
     );
     tBreach = sooner(tBreach, tb);
@@ -314,7 +302,6 @@ export function evaluateTrigger(
       p.shortTrendMinHalfSlopeRatio,
       'short-trend',
       p.shortTrendMinSlopeShare,
-      sig,
       f.ceiling,
     );
     sBreach = sooner(sBreach, sb);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { fitRampOnset, sumRampFits, type RampFit } from './ramp';
+import { noiseScale } from './trend';
+
+/** Deterministic noise: a fixed pseudo-random sequence (LCG), scaled. */
+function noisy(n: number, sd: number, seed = 7): number[] {
+  let x = seed;
+  return Array.from({ length: n }, () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return ((x / 2 ** 31) * 2 - 1) * sd * Math.sqrt(3);
+  });
+}
+
+describe('fitRampOnset', () => {
+  it('finds a ramp under noise: its slope, its age, and a large t', () => {
+    // 3 h flat at 1000 (+-50 noise), then +40 per 5 min for the last 60 min
+    const e = noisy(48, 50);
+    const v = e.map((x, k) => 1000 + x + (k >= 36 ? 40 * (k - 35) : 0));
+    const noise = noiseScale(v, 47)!;
+    const r = fitRampOnset(v, 47, 300, noise)!;
+    expect(r.slope * 300).toBeGreaterThan(25);
+    expect(r.slope * 300).toBeLessThan(55);
+    expect(r.sinceSeconds).toBeGreaterThanOrEqual(45 * 60);
+    expect(r.sinceSeconds).toBeLessThanOrEqual(90 * 60);
+    expect(r.slope / r.slopeSe).toBeGreaterThan(6);
+    expect(r.level).toBeGreaterThan(1300);
+    expect(r.level).toBeLessThan(1700);
+  });
+
+  it('does not take a burst, a step or plain noise for a ramp', () => {
+    const e = noisy(48, 50, 11);
+    const flat = e.map((x) => 1000 + x);
+    const burst = flat.map((x, k) => (k === 45 ? x + 3000 : x));
+    const step = flat.map((x, k) => (k >= 40 ? x + 800 : x));
+    for (const v of [flat, burst, step]) {
+      const r = fitRampOnset(v, 47, 300, noiseScale(v, 47)!);
+      // either no onset passes the shape test, or what passes is not significant at the trigger's 6
+      if (r) expect(r.slope / r.slopeSe).toBeLessThan(6);
+    }
+  });
+
+  it('needs the window and the hour before it', () => {
+    const v = Array.from({ length: 17 }, (_, k) => k);
+    expect(fitRampOnset(v, 16, 300, 1)).toBeUndefined(); // 6 samples + 12 before = 18 > 17
+    expect(fitRampOnset([...v, 17], 17, 300, 1)).toBeDefined();
+  });
+});
+
+describe('sumRampFits', () => {
+  const fit = (slope: number, slopeSe: number, level = 100): RampFit => ({
+    level,
+    slope,
+    slopeSe,
+    sinceSeconds: 1800,
+    noise: 10,
+  });
+  it('adds levels of all parts but slopes of significant parts only', () => {
+    // one ramping part (t = 10) and two flat parts whose best onsets are slightly positive (t = 1)
+    const s = sumRampFits([fit(10, 1), fit(1, 1), fit(1, 1)])!;
+    expect(s.level).toBe(300);
+    expect(s.slope).toBe(10);
+    expect(s.slopeSe).toBe(1);
+    // many flat parts alone add up to no slope, not a significant one
+    const flat = sumRampFits(Array.from({ length: 30 }, () => fit(1.5, 1)))!;
+    expect(flat.slope).toBe(0);
+    expect(sumRampFits([fit(10, 1), undefined])).toBeUndefined();
+  });
+});
