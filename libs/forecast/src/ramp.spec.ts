@@ -33,10 +33,15 @@ describe('fitRampOnset', () => {
     const burst = flat.map((x, k) => (k === 45 ? x + 3000 : x));
     const step = flat.map((x, k) => (k >= 40 ? x + 800 : x));
     for (const v of [flat, burst, step]) {
-      const r = fitRampOnset(v, 47, 300, noiseScale(v, 47)!);
-      // either no onset passes the shape test, or what passes is not significant at the trigger's 6
-      if (r) expect(r.slope / r.slopeSe).toBeLessThan(6);
+      const r = fitRampOnset(v, 47, 300, noiseScale(v, 47)!)!;
+      // no onset with a ramp's shape (a flat fit at the recent level), or one far from the trigger's 6
+      expect(r.slope / r.slopeSe).toBeLessThan(6);
+      expect(Math.abs(r.level - v[47])).toBeLessThan(1000);
     }
+    // the flat fit keeps the recent level, so a host's sum of fits has every VM's level
+    const none = fitRampOnset(step, 47, 300, noiseScale(step, 47)!)!;
+    expect(none.slope).toBe(0);
+    expect(none.level).toBeGreaterThan(1700);
   });
 
   it('needs the window and the hour before it', () => {

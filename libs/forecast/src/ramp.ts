@@ -21,8 +21,8 @@ export interface RampFit {
 }
 
 /**
- * Onsets searched: from 6 samples (30 min: halves of 3, so a median ignores one burst) to 24 (2 h) back; the level
- * before is the median of the hour before.
+ * Onsets searched: from 6 samples (30 min: thirds of 2, whose lower median ignores one upward burst) to 24 (2 h)
+ * back; the level before is the median of the hour before.
  */
 export const RAMP_MIN_SLOTS = 6;
 export const RAMP_MAX_SLOTS = 24;
@@ -30,13 +30,13 @@ export const RAMP_BASELINE_SLOTS = 12;
 /** The smaller rise between neighbouring thirds must be at least this share of the larger (a step fails). */
 export const RAMP_MIN_THIRDS_RATIO = 0.5;
 
+/** scratch for the medians: forecasting is single-threaded and the buffer does not outlive a call */
+let rampBuf = new Float64Array(RAMP_MAX_SLOTS);
+
 /**
  * The lower median: always one of the samples. The mean of the middle two would put a group straddling a step
  * half-way up it, which is what a ramp's middle third looks like.
  */
-/** scratch for the medians: forecasting is single-threaded and the buffer does not outlive a call */
-let rampBuf = new Float64Array(RAMP_MAX_SLOTS);
-
 function median(values: ArrayLike<number>, from: number, count: number, buf: Float64Array): number {
   for (let k = 0; k < count; k++) buf[k] = values[from + k];
   return selectKth(buf, count, (count - 1) >> 1);
@@ -44,12 +44,12 @@ function median(values: ArrayLike<number>, from: number, count: number, buf: Flo
 
 /**
  * The best ramp onset ending at `end` (the origin). For m = minSlots..maxSlots samples since the onset: the level
- * before is the median of the `baselineSlots` samples before them; the earlier and the later half of the m samples
- * each give a median. A ramp has the later half above the earlier half above the level before; the slope is the
- * smaller of the two rises per sample (later half from the level before, later half from the earlier half), and
- * its t the smaller of their t values. Medians of at least 3 samples each: a single burst moves none of them.
- * Returns the onset with the largest t (negative when nothing rises), undefined when the history is short or the
- * noise unknown.
+ * before is the median of the `baselineSlots` samples before them; each third of the m samples gives a (lower)
+ * median. A ramp climbs through the thirds in step (the smaller rise between neighbouring thirds at least
+ * RAMP_MIN_THIRDS_RATIO of the larger; a step or a burst fails); its slope is the smaller of two rises per sample
+ * (last third from the level before, last third from the first), and its t the smaller of their t values.
+ * Returns the onset with the largest t; when no onset has a ramp's shape, a flat fit (slope 0 at the recent
+ * level) so that a rollup still has every part's level; undefined when the history is short or the noise unknown.
  */
 export function fitRampOnset(
   values: ArrayLike<number>,
@@ -104,7 +104,15 @@ export function fitRampOnset(
       };
     }
   }
-  return best;
+  if (best) return best;
+  const g = Math.floor(minSlots / 3);
+  return {
+    level: median(values, end - g + 1, g, buf),
+    slope: 0,
+    slopeSe: Math.sqrt(2 * varMedian(g)) / (minSlots - g) / stepSeconds,
+    sinceSeconds: 0,
+    noise,
+  };
 }
 
 /**
