@@ -60,6 +60,8 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     missed: number;
     stepDriven: number;
     stepDrivenEarly: number;
+    /** ramps that started while the trigger was already open: an open right after the reset is not the ramp's */
+    preOpen: number;
   };
   const group = (): Group => ({
     opens: 0,
@@ -69,6 +71,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     missed: 0,
     stepDriven: 0,
     stepDrivenEarly: 0,
+    preOpen: 0,
   });
   const groups = { tuning: group(), heldOut: group() };
   let openBeforeRamp = 0;
@@ -147,9 +150,13 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     const mctx = model(t0).prepare(mod, s.start, s.stepSeconds);
     state = INITIAL_TRIGGER_STATE;
     let fired = -1;
+    let preOpen = false;
     for (let i = t0 - 6 * 12; i <= crossing + 12 && fired < 0; i++) {
       if (i === t0) {
-        if (state.open) openBeforeRamp++;
+        if (state.open) {
+          openBeforeRamp++;
+          preOpen = true;
+        }
         state = INITIAL_TRIGGER_STATE;
       }
       const fc = capped(withShort(model(i).forecastAt(mctx, i), mod, i, s.stepSeconds), rampCeiling);
@@ -164,18 +171,21 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     let before = Infinity;
     for (let k = crossing - 3; k < crossing; k++) before = Math.min(before, y[k]);
     const stepDriven = y[crossing] - before > 0.25 * threshold;
-    const early = fired >= 0 && (crossing - fired) * 5 >= 15;
+    const early = !preOpen && fired >= 0 && (crossing - fired) * 5 >= 15;
     if (stepDriven) {
       g.stepDriven++;
       if (early) g.stepDrivenEarly++;
     }
-    if (fired < 0) g.missed++;
+    // a ramp that began under an open event is neither early nor late: it is counted apart, as not early
+    if (preOpen) g.preOpen++;
+    else if (fired < 0) g.missed++;
     else g.leads.push((crossing - fired) * 5);
     if (details)
       console.log(
         JSON.stringify({
           vm: tr.id,
           crossAfterMin: (crossing - t0) * 5,
+          openAfterMin: fired < 0 ? null : (fired - t0) * 5,
           lead: fired < 0 ? null : (crossing - fired) * 5,
           stepDriven,
           levelShare: +(level / threshold).toFixed(2),
@@ -183,10 +193,11 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       );
   }
   const summary = (gs: Group[]) => {
-    const sum = (k: 'opens' | 'falseOpens' | 'vmWeeks' | 'missed' | 'stepDriven' | 'stepDrivenEarly') =>
-      gs.reduce((a, x) => a + x[k], 0);
+    const sum = (
+      k: 'opens' | 'falseOpens' | 'vmWeeks' | 'missed' | 'stepDriven' | 'stepDrivenEarly' | 'preOpen',
+    ) => gs.reduce((a, x) => a + x[k], 0);
     const leads = gs.flatMap((x) => x.leads);
-    const ramps = leads.length + sum('missed');
+    const ramps = leads.length + sum('missed') + sum('preOpen');
     const early = leads.filter((l) => l >= 15).length;
     return {
       vmWeeks: +sum('vmWeeks').toFixed(1),
@@ -200,6 +211,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       leadMinutesMedian: median(leads),
       leadMinutesMin: leads.length ? Math.min(...leads) : NaN,
       missed: sum('missed'),
+      openBeforeRampStart: sum('preOpen'),
       stepDrivenCrossings: sum('stepDriven'),
       rampDrivenAtLeast15MinEarly: `${early - sum('stepDrivenEarly')} of ${ramps - sum('stepDriven')}`,
     };
