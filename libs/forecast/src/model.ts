@@ -3,8 +3,8 @@ import type { CleanSeries } from './clean';
 import { FEATURE_COUNT, FEATURE_NAMES, LOOKBACK_SLOTS, prefixSums, writeFeatures } from './features';
 import { quantile } from './stats';
 import { fitRidge, predictRow, type LinearModelJSON } from './ridge';
-import { fitRampOnset } from './ramp';
-import { noiseScale, recentTrend, SHORT_TREND_WINDOW_SLOTS } from './trend';
+import { fitRampOnset, noiseScale } from './ramp';
+import { recentTrend, SHORT_TREND_WINDOW_SLOTS } from './trend';
 import {
   HORIZONS_SECONDS,
   STEPS_PER_DAY,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitRampOnset, sumRampFits, type RampFit } from './ramp';
-import { noiseScale } from './trend';
+import { fitRampOnset, noiseScale, sumRampFits, type RampFit } from './ramp';
 
 /** Deterministic noise: a fixed pseudo-random sequence (LCG), scaled. */
 function noisy(n: number, sd: number, seed = 7): number[] {
@@ -10,6 +9,22 @@ function noisy(n: number, sd: number, seed = 7): number[] {
     return ((x / 2 ** 31) * 2 - 1) * sd * Math.sqrt(3);
   });
 }
+
+describe('noiseScale', () => {
+  it('measures noise from 5-min differences, which a daily cycle barely moves', () => {
+    // alternating +-10 around a slow daily sine of amplitude 1000: differences of 20 +- the sine's ~22 per step
+    const v = Array.from(
+      { length: 288 },
+      (_, k) => 5000 + 1000 * Math.sin((2 * Math.PI * k) / 288) + (k % 2 ? 10 : -10),
+    );
+    const n = noiseScale(v, 287)!;
+    expect(n).toBeGreaterThan(14);
+    expect(n).toBeLessThan(40);
+    // the sine alone, sampled as coarsely, is 10x larger than that per sample over the day
+    expect(1000 * Math.SQRT1_2).toBeGreaterThan(10 * n);
+    expect(noiseScale([1, 2, 3], 2)).toBeUndefined();
+  });
+});
 
 describe('fitRampOnset', () => {
   it('finds a ramp under noise: its slope, its age, and a large t', () => {

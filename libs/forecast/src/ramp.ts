@@ -30,6 +30,44 @@ export const RAMP_BASELINE_SLOTS = 12;
 /** The smaller rise between neighbouring thirds must be at least this share of the larger (a step fails). */
 export const RAMP_MIN_THIRDS_RATIO = 0.5;
 
+/** Window of the noise scale: the last 24 h of 5-minute samples. */
+export const NOISE_WINDOW_SLOTS = 288;
+
+/** scratch for noiseScale: forecasting is single-threaded and the buffer does not outlive a call */
+let noiseBuf = new Float64Array(NOISE_WINDOW_SLOTS);
+
+/**
+ * The series' sample-to-sample noise at the origin: a robust standard deviation from the last window's first
+ * differences (1.4826 x median |difference| / sqrt 2), which a slow trend or a daily cycle barely moves. Undefined
+ * with fewer than 12 finite differences.
+ */
+export function noiseScale(
+  values: ArrayLike<number>,
+  end: number,
+  windowSlots = NOISE_WINDOW_SLOTS,
+): number | undefined {
+  const from = Math.max(1, end - Math.floor(windowSlots) + 1);
+  if (end >= values.length) return undefined;
+  const count = Math.max(0, end - from + 1);
+  if (noiseBuf.length < count) noiseBuf = new Float64Array(count);
+  const d = noiseBuf;
+  let n = 0;
+  for (let k = from; k <= end; k++) {
+    const x = Math.abs(values[k] - values[k - 1]);
+    if (Number.isFinite(x)) d[n++] = x;
+  }
+  if (n < 12) return undefined;
+  const hi = selectKth(d, n, n >> 1);
+  // even count: the mean of the two middle values; the lower one is the largest of the lower half
+  let med = hi;
+  if (n % 2 === 0) {
+    let lo = -Infinity;
+    for (let k = 0; k < n >> 1; k++) if (d[k] > lo) lo = d[k];
+    med = (lo + hi) / 2;
+  }
+  return (1.4826 * med) / Math.SQRT2;
+}
+
 /** scratch for the medians: forecasting is single-threaded and the buffer does not outlive a call */
 let rampBuf = new Float64Array(RAMP_MAX_SLOTS);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noiseScale, recentTrend, SHORT_TREND_WINDOW_SLOTS, sumTrends } from './trend';
+import { recentTrend, SHORT_TREND_WINDOW_SLOTS, sumTrends } from './trend';
 
 describe('recentTrend', () => {
   it('fits a straight line exactly and barely moves for a single spike', () => {
@@ -42,19 +42,5 @@ describe('recentTrend', () => {
     expect(s.slope).toBeCloseTo(2 * a.slope, 12);
     expect(s.level).toBeCloseTo(2 * a.level, 12);
     expect(sumTrends([a, undefined])).toBeUndefined();
-  });
-
-  it('measures noise from 5-min differences, which a daily cycle barely moves', () => {
-    // alternating +-10 around a slow daily sine of amplitude 1000: differences of 20 +- the sine's ~22 per step
-    const v = Array.from(
-      { length: 288 },
-      (_, k) => 5000 + 1000 * Math.sin((2 * Math.PI * k) / 288) + (k % 2 ? 10 : -10),
-    );
-    const n = noiseScale(v, 287)!;
-    expect(n).toBeGreaterThan(14);
-    expect(n).toBeLessThan(40);
-    // the sine alone, sampled as coarsely, is 10x larger than that per sample over the day
-    expect(1000 * Math.SQRT1_2).toBeGreaterThan(10 * n);
-    expect(noiseScale([1, 2, 3], 2)).toBeUndefined();
   });
 });

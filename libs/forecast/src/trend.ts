@@ -1,7 +1,3 @@
-import { selectKth } from './stats';
-
-const NOISE_SCRATCH = 288;
-
 /**
  * The recent trend of a series: Tukey's three-group resistant line over the last window of samples. The window
  * is split in thirds; the slope joins the medians of the outer thirds, and the two half-slopes (left third to
@@ -25,44 +21,6 @@ export const TREND_WINDOW_SLOTS = 24;
 
 /** Short window for fast ramps (the trigger's second detector): 45 minutes of 5-minute samples, thirds of 3. */
 export const SHORT_TREND_WINDOW_SLOTS = 9;
-
-/** scratch for noiseScale: forecasting is single-threaded and the buffer does not outlive a call */
-let noiseBuf = new Float64Array(NOISE_SCRATCH);
-
-/** Window of the noise scale: the last 24 h of 5-minute samples. */
-export const NOISE_WINDOW_SLOTS = 288;
-
-/**
- * The series' sample-to-sample noise at the origin: a robust standard deviation from the last window's first
- * differences (1.4826 x median |difference| / sqrt 2), which a slow trend or a daily cycle barely moves. Undefined
- * with fewer than 12 finite differences.
- */
-export function noiseScale(
-  values: ArrayLike<number>,
-  end: number,
-  windowSlots = NOISE_WINDOW_SLOTS,
-): number | undefined {
-  const from = Math.max(1, end - Math.floor(windowSlots) + 1);
-  if (end >= values.length) return undefined;
-  const count = Math.max(0, end - from + 1);
-  if (noiseBuf.length < count) noiseBuf = new Float64Array(count);
-  const d = noiseBuf;
-  let n = 0;
-  for (let k = from; k <= end; k++) {
-    const x = Math.abs(values[k] - values[k - 1]);
-    if (Number.isFinite(x)) d[n++] = x;
-  }
-  if (n < 12) return undefined;
-  const hi = selectKth(d, n, n >> 1);
-  // even count: the mean of the two middle values; the lower one is the largest of the lower half
-  let med = hi;
-  if (n % 2 === 0) {
-    let lo = -Infinity;
-    for (let k = 0; k < n >> 1; k++) if (d[k] > lo) lo = d[k];
-    med = (lo + hi) / 2;
-  }
-  return (1.4826 * med) / Math.SQRT2;
-}
 
 function median3(v: ArrayLike<number>, from: number, count: number, buf: Float64Array): number {
   for (let k = 0; k < count; k++) buf[k] = v[from + k];

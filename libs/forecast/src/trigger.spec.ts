@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTrigger, INITIAL_TRIGGER_STATE, type CapacityTarget, type TriggerState } from './trigger';
 import type { SeriesForecast } from './types';
-import { fitRampOnset } from './ramp';
-import { noiseScale, recentTrend, type RecentTrend } from './trend';
+import { fitRampOnset, noiseScale } from './ramp';
+import { recentTrend, type RecentTrend } from './trend';
 
 const host: CapacityTarget = {
   id: 'host-1',
