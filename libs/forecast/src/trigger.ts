@@ -32,11 +32,6 @@ export interface TriggerParams {
   /** consecutive evaluations with a trend breach before an event opens */
   trendConfirmations: number;
   /**
-   * the onset detector's noise scale below this share of the threshold per sample is raised to it (a flat series
-   * is not infinitely sure)
-   */
-  noiseFloorShare: number;
-  /**
    * fast-ramp detector: the short trend (SeriesForecast.shortTrend, resistant line over the last 45 min)
    * extrapolated this far ahead; 0 turns it off. Opens on its own: a 1-hour ramp looks like a step to the 2 h
    * window until it is nearly over.
@@ -57,6 +52,11 @@ export interface TriggerParams {
   onsetMinT: number;
   /** consecutive evaluations with an onset breach before an event opens */
   onsetConfirmations: number;
+  /**
+   * the onset detector's noise scale below this share of the threshold per sample is raised to it (a flat series
+   * is not infinitely sure)
+   */
+  noiseFloorShare: number;
   /** consecutive clear evaluations before it closes */
   clearConfirmations: number;
   /** closing needs every upper bound below (safeUtilization - hysteresis) x capacity */
@@ -75,7 +75,6 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   trendLookaheadSeconds: 2 * 3600,
   trendMinHalfSlopeRatio: 0.5,
   trendConfirmations: 2,
-  noiseFloorShare: 0.005,
   shortTrendLookaheadSeconds: 3600,
   shortTrendMinSlopeShare: 0,
   shortTrendMinHalfSlopeRatio: 0.5,
@@ -83,6 +82,7 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   onsetLookaheadSeconds: 3600,
   onsetMinT: 6,
   onsetConfirmations: 2,
+  noiseFloorShare: 0.005,
   clearConfirmations: 3,
   hysteresis: 0.05,
   lookaheadSeconds: 4 * 3600,
@@ -117,7 +117,7 @@ export interface Breach {
   metric: Metric;
   /**
    * 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent (2 h) ramp extrapolated;
-   * 'short-trend': the last 45 min's fast ramp extrapolated
+   * 'short-trend': the last 45 min's fast ramp extrapolated; 'onset': the best recent ramp onset extrapolated
    */
   source?: 'forecast' | 'trend' | 'short-trend' | 'onset';
   horizonSeconds: number;
@@ -251,8 +251,10 @@ function onsetBreach(
  * or after `trendConfirmations` consecutive ones whose steady recent ramp (SeriesForecast.trend) extrapolated
  * `trendLookaheadSeconds` ahead exceeds it, or after `shortTrendConfirmations` whose fast 45-min ramp
  * (SeriesForecast.shortTrend, at least `shortTrendMinSlopeShare` of the threshold per hour) extrapolated
- * `shortTrendLookaheadSeconds` ahead exceeds it; closes after `clearConfirmations` consecutive ones with both below
- * safe utilisation less the hysteresis, once open long enough.
+ * `shortTrendLookaheadSeconds` ahead exceeds it, or after `onsetConfirmations` whose significant ramp onset
+ * (SeriesForecast.ramp) extrapolated `onsetLookaheadSeconds` ahead exceeds it. Nothing is extrapolated above the
+ * series' ceiling (a VM's configured size). Closes after `clearConfirmations` consecutive ones with all of them
+ * below safe utilisation less the hysteresis, once open long enough.
  */
 export function evaluateTrigger(
   target: CapacityTarget,
