@@ -243,7 +243,7 @@ describe('evaluateTrigger', () => {
     const d = evaluateTrigger(host, { cpuMhz: ramp }, 0, { ...INITIAL_TRIGGER_STATE, onsetStreak: 1 }, only);
     expect(d.action).toBe('open');
     expect(d.breach?.source).toBe('onset');
-    expect(d.explanation).toMatch(/ramping since \d+ min ago .*more than 6 standard errors/);
+    expect(d.explanation).toMatch(/ramping since \d+ min ago .*more than 4 standard errors/);
     expect(d.state.onsetStreak).toBe(2);
     // a step to 6500 (every sample since it equally high) is not a ramp
     const step = withOnset(flatThen(() => 3500));

@@ -80,7 +80,7 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   shortTrendMinHalfSlopeRatio: 0.5,
   shortTrendConfirmations: 2,
   onsetLookaheadSeconds: 3600,
-  onsetMinT: 6,
+  onsetMinT: 4,
   onsetConfirmations: 2,
   noiseFloorShare: 0.005,
   clearConfirmations: 3,
