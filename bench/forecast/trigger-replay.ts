@@ -10,7 +10,9 @@ import {
   type TriggerParams,
   type TriggerState,
   recentTrend,
+  type PreparedSeries,
   type SeriesForecast,
+  rollUp,
   seriesCeiling,
 } from '@app/forecast';
 import { loadTrace } from './data';
@@ -22,7 +24,8 @@ const SAFE = 0.8;
 const TUNING_VMS = 15;
 
 /**
- * Proactive trigger replay on CPU, each VM standing for a one-VM host. The host's safe level (80% of its
+ * Proactive trigger replay on CPU, each VM standing for a one-VM host (--host-size K: hosts of K consecutive
+ * traces, the trigger seeing the rollup of their forecasts; the host's load is their sum). The host's safe level (80% of its
  * capacity) is set to 1.2 x the highest 1-hour mean of the VM's unmodified trace over the replay, so the
  * unmodified trace never has a sustained overload.
  *  - false alarms: the trigger runs every 5 min over the replay (day 28 to the end, weekly refits) on the
@@ -32,9 +35,6 @@ const TUNING_VMS = 15;
  *    day mean to the threshold in --ramp-hours (default 3); crossing = first 5-min sample above the threshold;
  *    lead = crossing - first open at or after t0 (state reset at t0).
  */
-function listIndex(files: string[], f: string): number {
-  return files.indexOf(f);
-}
 
 export async function runTrigger(files: string[], args: Args): Promise<Record<string, unknown>> {
   const rampHours = Number(args.extra['ramp-hours'] ?? 3);
@@ -75,12 +75,19 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   });
   const groups = { tuning: group(), heldOut: group() };
   let openBeforeRamp = 0;
-  for (const f of files) {
-    const g = listIndex(files, f) < TUNING_VMS ? groups.tuning : groups.heldOut;
-    const tr = loadTrace(f);
-    const s = tr.cpuMhz;
-    const y = s.values;
-    const n = y.length;
+  // --host-size K: hosts of K consecutive traces (the trigger sees the rollup of the VMs' forecasts, as in the
+  // worker); K = 1 (default) is one VM per host
+  const hostSize = Math.max(1, Number(args.extra['host-size'] ?? 1));
+  for (let first = 0; first + hostSize <= files.length; first += hostSize) {
+    const g = first < TUNING_VMS ? groups.tuning : groups.heldOut;
+    const traces = files.slice(first, first + hostSize).map(loadTrace);
+    const id = traces.map((t) => t.id).join('+');
+    const series = traces.map((t) => t.cpuMhz);
+    const s = series[0];
+    const n = Math.min(...series.map((x) => x.values.length));
+    // the host's load: the VMs' samples added (every trace starts at the same time with the same step)
+    const y = new Float64Array(n);
+    for (const x of series) for (let k = 0; k < n; k++) y[k] += x.values[k];
     const replayFrom = 28 * STEPS_PER_DAY;
     if (n < replayFrom + 14 * STEPS_PER_DAY) continue;
     let maxHourly = 0;
@@ -91,30 +98,44 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     }
     const threshold = Math.max(1, 1.2 * maxHourly);
     const target: CapacityTarget = {
-      id: tr.id,
+      id,
       deviceKind: 'host',
       capacity: { cpuMhz: threshold / SAFE },
       safeUtilization: SAFE,
     };
 
-    // the one-VM host's series cannot exceed the VM's configured size (--no-ceiling: as if unknown)
-    const vmCeiling = useCeiling ? seriesCeiling('cpuMhz', tr.cpuCapacityMhz) : undefined;
-    const modelFor = new Map<number, ComponentModel>();
-    const model = (i: number) => {
+    // each VM's series cannot exceed its configured size (--ceiling off: as if unknown)
+    const vmCeilings = traces.map((t) =>
+      useCeiling ? seriesCeiling('cpuMhz', t.cpuCapacityMhz) : undefined,
+    );
+    const modelFor = new Map<string, ComponentModel>();
+    const model = (v: number, i: number) => {
       const week = replayFrom + Math.floor((i - replayFrom) / (7 * STEPS_PER_DAY)) * 7 * STEPS_PER_DAY;
-      let m = modelFor.get(week);
+      let m = modelFor.get(`${v}/${week}`);
       if (!m) {
-        m = ComponentModel.train(headOf(s, week), { metric: 'cpuMhz' });
-        modelFor.set(week, m);
+        m = ComponentModel.train(headOf(series[v], week), { metric: 'cpuMhz' });
+        modelFor.set(`${v}/${week}`, m);
       }
       return m;
     };
+    const hostForecast = (
+      ctxs: PreparedSeries[],
+      values: ArrayLike<number>[],
+      ceilings: (number | undefined)[],
+      i: number,
+    ): SeriesForecast =>
+      rollUp(
+        ctxs.map((c, v) =>
+          capped(withShort(model(v, i).forecastAt(c, i), values[v], i, s.stepSeconds), ceilings[v]),
+        ),
+      )!;
 
-    // false alarms on the unmodified trace
-    const ctx = model(replayFrom).prepare(y, s.start, s.stepSeconds);
+    // false alarms on the unmodified traces
+    const vmValues = series.map((x) => x.values);
+    const ctxs = series.map((x, v) => model(v, replayFrom).prepare(x.values, x.start, x.stepSeconds));
     let state: TriggerState = INITIAL_TRIGGER_STATE;
     for (let i = replayFrom; i < n; i++) {
-      const fc = capped(withShort(model(i).forecastAt(ctx, i), y, i, s.stepSeconds), vmCeiling);
+      const fc = hostForecast(ctxs, vmValues, vmCeilings, i);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: y[i],
       });
@@ -126,28 +147,32 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
         if (!exceeded) g.falseOpens++;
         if (details && !exceeded)
           console.log(
-            JSON.stringify({ fa: tr.id, at: i, src: d.breach?.source, x: d.explanation.slice(0, 160) }),
+            JSON.stringify({ fa: id, at: i, src: d.breach?.source, x: d.explanation.slice(0, 160) }),
           );
       }
       state = d.state;
     }
     g.vmWeeks += (n - replayFrom) / (7 * STEPS_PER_DAY);
 
-    // injected ramp
-    const idx = listIndex(files, f);
-    const t0 = 60 * STEPS_PER_DAY + ((idx * 37) % STEPS_PER_DAY);
+    // injected ramp, on the host's first VM
+    const t0 = 60 * STEPS_PER_DAY + ((first * 37) % STEPS_PER_DAY);
     if (t0 + 2 * STEPS_PER_DAY >= n) continue;
     let level = 0;
     for (let k = t0 - STEPS_PER_DAY; k < t0; k++) level += y[k];
     level /= STEPS_PER_DAY;
     const slope = Math.max(0, threshold - level) / (rampHours * 12);
+    const ramped = Float64Array.from(vmValues[0]);
+    for (let i = t0; i < ramped.length; i++) ramped[i] += slope * (i - t0 + 1);
     const mod = Float64Array.from(y);
     for (let i = t0; i < n; i++) mod[i] = y[i] + slope * (i - t0 + 1);
     let crossing = -1;
     for (let i = t0; i < n && crossing < 0; i++) if (mod[i] > threshold) crossing = i;
-    // the ramp is a new workload on the host whose configured size is twice what lifts it to the threshold
-    const rampCeiling = vmCeiling === undefined ? undefined : vmCeiling + 2 * Math.max(0, threshold - level);
-    const mctx = model(t0).prepare(mod, s.start, s.stepSeconds);
+    // the ramp is a new workload whose configured size is twice what lifts the host to the threshold
+    const rampCeilings = vmCeilings.map((c, v) =>
+      c === undefined || v > 0 ? c : c + 2 * Math.max(0, threshold - level),
+    );
+    const mValues = [ramped, ...vmValues.slice(1)];
+    const mctxs = [model(0, t0).prepare(ramped, s.start, s.stepSeconds), ...ctxs.slice(1)];
     state = INITIAL_TRIGGER_STATE;
     let fired = -1;
     let preOpen = false;
@@ -159,14 +184,14 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
         }
         state = INITIAL_TRIGGER_STATE;
       }
-      const fc = capped(withShort(model(i).forecastAt(mctx, i), mod, i, s.stepSeconds), rampCeiling);
+      const fc = hostForecast(mctxs, mValues, rampCeilings, i);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: mod[i],
       });
       state = d.state;
       if (i >= t0 && d.action === 'open') fired = i;
     }
-    // step-driven: the unmodified trace itself jumped by more than 25% of the threshold in the 15 min before
+    // step-driven: the unmodified load itself jumped by more than 25% of the threshold in the 15 min before
     // the crossing (a natural step on top of a partial ramp; no trend can foresee it)
     let before = Infinity;
     for (let k = crossing - 3; k < crossing; k++) before = Math.min(before, y[k]);
@@ -183,7 +208,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     if (details)
       console.log(
         JSON.stringify({
-          vm: tr.id,
+          vm: id,
           crossAfterMin: (crossing - t0) * 5,
           openAfterMin: fired < 0 ? null : (fired - t0) * 5,
           lead: fired < 0 ? null : (crossing - fired) * 5,
@@ -218,6 +243,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   };
   const r = {
     vms: files.length,
+    hostSize,
     rampHours,
     params: p,
     shortTrendSlots: shortSlots ?? 'default (9)',
@@ -229,7 +255,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     heldOutVms: summary([groups.heldOut]),
     openBeforeRamp,
     seconds: +((performance.now() - t0ms) / 1000).toFixed(1),
-    method: `CPU; each VM = a one-VM host whose 80% safe level is 1.2 x the max 1-hour mean of its unmodified replay; trigger every 5 min (params above), weekly refits; false alarm = an open on the unmodified trace with no 5-min sample above the threshold within the ${p.lookaheadSeconds / 3600} h lookahead; ramp reaches the threshold from the previous-day mean in rampHours; lead = minutes from the open to the first 5-min sample above the threshold; missed = no open before crossing + 1 h; the trigger parameters were chosen on the first ${TUNING_VMS} traces (tuningVms), the rest are held out`,
+    method: `CPU; ${hostSize === 1 ? 'each VM = a one-VM host' : `hosts of ${hostSize} consecutive VMs (rollUp of their forecasts; weeks below are host-weeks; the ramp is added to the first VM)`} whose 80% safe level is 1.2 x the max 1-hour mean of its unmodified replay; trigger every 5 min (params above), weekly refits; false alarm = an open on the unmodified trace with no 5-min sample above the threshold within the ${p.lookaheadSeconds / 3600} h lookahead; ramp reaches the threshold from the previous-day mean in rampHours; lead = minutes from the open to the first 5-min sample above the threshold; missed = no open before crossing + 1 h; the first version's trigger parameters were chosen on the first ${TUNING_VMS} traces (tuningVms), the later rounds' on all`,
   };
   console.log('\n## proactive trigger replay\n' + JSON.stringify(r, null, 1));
   return r;
