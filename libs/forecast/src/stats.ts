@@ -69,7 +69,8 @@ export function seasonalNaiveScale(
 
 /**
  * The k-th smallest (0-based) of buf[0..n-1], found in place by Hoare's selection (buf is reordered): linear time,
- * for the per-forecast medians of the trend and ramp fits, where sorting was the forecaster's largest cost.
+ * for the per-forecast medians of the noise scale and the ramp fit, where sorting was the forecaster's largest
+ * added cost.
  */
 export function selectKth(buf: Float64Array, n: number, k: number): number {
   let lo = 0;
