@@ -12,3 +12,4 @@ export * from './scenario-forecast';
 export * from './trigger';
 export * from './trend';
 export * from './ramp';
+export * from './power-forecast';

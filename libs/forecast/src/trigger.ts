@@ -3,12 +3,16 @@ import type { RampFit } from './ramp';
 import type { RecentTrend } from './trend';
 import type { Metric, SeriesForecast } from './types';
 
+/** What a target is watched on: CPU and memory (hosts, clusters), watts (PDUs, UPSes; power-forecast.ts). */
+export type TriggerMetric = Metric | 'powerW';
+const TRIGGER_METRICS: readonly TriggerMetric[] = ['cpuMhz', 'memMb', 'powerW'];
+
 /** A host, cluster or power domain whose forecast demand is watched against its safe capacity. */
 export interface CapacityTarget {
   id: string;
   deviceKind: DeviceKind;
-  /** capacity per metric (MHz, MB); a metric without capacity is not checked */
-  capacity: Partial<Record<Metric, number>>;
+  /** capacity per metric (MHz, MB, W); a metric without capacity is not checked */
+  capacity: Partial<Record<TriggerMetric, number>>;
   /** e.g. 0.8: the planner's maxHostUtilization, or a power domain's safe share */
   safeUtilization: number;
 }
@@ -114,7 +118,7 @@ export const INITIAL_TRIGGER_STATE: Readonly<TriggerState> = {
 };
 
 export interface Breach {
-  metric: Metric;
+  metric: TriggerMetric;
   /**
    * 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent (2 h) ramp extrapolated;
    * 'short-trend': the last 45 min's fast ramp extrapolated; 'onset': the best recent ramp onset extrapolated
@@ -138,7 +142,7 @@ export interface TriggerDecision {
 }
 
 function firstBreach(
-  metric: Metric,
+  metric: TriggerMetric,
   f: SeriesForecast,
   capacity: number,
   share: number,
@@ -181,7 +185,7 @@ function firstBreach(
  * half-slope near zero) or a single burst fails.
  */
 function trendBreach(
-  metric: Metric,
+  metric: TriggerMetric,
   t: RecentTrend | undefined,
   capacity: number,
   share: number,
@@ -220,7 +224,7 @@ function onsetSignificant(r: RampFit, threshold: number, minT: number, floorShar
  * and its line, extrapolated `lookahead` ahead and held under the ceiling, crosses the threshold.
  */
 function onsetBreach(
-  metric: Metric,
+  metric: TriggerMetric,
   r: RampFit | undefined,
   capacity: number,
   share: number,
@@ -258,11 +262,11 @@ function onsetBreach(
  */
 export function evaluateTrigger(
   target: CapacityTarget,
-  forecasts: Partial<Record<Metric, SeriesForecast>>,
+  forecasts: Partial<Record<TriggerMetric, SeriesForecast>>,
   now: number,
   state: TriggerState = INITIAL_TRIGGER_STATE,
   params: Partial<TriggerParams> = {},
-  current: Partial<Record<Metric, number>> = {},
+  current: Partial<Record<TriggerMetric, number>> = {},
 ): TriggerDecision {
   const p = { ...DEFAULT_TRIGGER, ...params };
   let fBreach: Breach | undefined;
@@ -274,7 +278,7 @@ export function evaluateTrigger(
   const what = p.breachOn === 'point' ? 'point forecast' : 'upper bound';
   const sooner = (a: Breach | undefined, b: Breach | undefined) =>
     b && (!a || b.crossingInSeconds < a.crossingInSeconds) ? b : a;
-  for (const metric of ['cpuMhz', 'memMb'] as const) {
+  for (const metric of TRIGGER_METRICS) {
     const f = forecasts[metric];
     const cap = target.capacity[metric];
     if (!f || !cap || cap <= 0) continue;

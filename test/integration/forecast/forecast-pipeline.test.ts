@@ -9,9 +9,16 @@ const DAY = 86400;
 /** Synthetic perf history written to the real metric_samples table. */
 async function seed(db: TestDatabase, now: number) {
   await db.dataSource.query(
-    `INSERT INTO hosts (id, name, cpu_mhz, mem_mb) VALUES ('host-calm', 'calm', 10000, 100000), ('host-hot', 'hot', 10000, 100000),
-     ('host-capped', 'capped', 10000, 100000), ('host-unsized', 'unsized', 10000, 100000)`,
+    `INSERT INTO hosts (id, name, cpu_mhz, mem_mb, cluster_id, power_idle_w, power_peak_w) VALUES
+     ('host-calm', 'calm', 10000, 100000, NULL, 0, 0), ('host-hot', 'hot', 10000, 100000, NULL, 200, 600),
+     ('host-capped', 'capped', 10000, 100000, 'cl-ramp', 0, 0), ('host-unsized', 'unsized', 10000, 100000, 'cl-ramp', 0, 0)`,
   );
+  await db.dataSource.query(`INSERT INTO clusters (id, name) VALUES ('cl-ramp', 'ramp')`);
+  // host-hot alone on pdu-hot: at ~8,500 MHz it draws 200 + 400 x 0.85 = 540 W, over 90% of the PDU's 560 W;
+  // the UPS above it has room
+  await db.dataSource.query(`INSERT INTO ups (id, capacity_w) VALUES ('ups-1', 100000)`);
+  await db.dataSource.query(`INSERT INTO pdus (id, ups_id, capacity_w) VALUES ('pdu-hot', 'ups-1', 560)`);
+  await db.dataSource.query(`INSERT INTO host_feeds (host_id, pdu_id) VALUES ('host-hot', 'pdu-hot')`);
   // the same climb on two hosts: on host-capped the VM is configured with 7,500 MHz (ceiling 8,250 < the host's
   // 9,000 safe line), so it cannot reach the line; on host-unsized its size is unknown (0)
   await db.dataSource.query(
@@ -89,8 +96,17 @@ describe('forecast pipeline on real PostgreSQL', () => {
     expect(first.components).toBe(6);
     expect(first.opened).toEqual([]); // one breach is not enough: it must be confirmed
     const second = await pipeline.forecast(new Date((now + STEP) * 1000));
-    // host-capped's VM cannot rise above its configured size, which is below the line
-    expect(second.opened.map((o) => o.host).sort()).toEqual(['host-hot', 'host-unsized']);
+    // host-capped's VM cannot rise above its configured size, which is below the line; cl-ramp (host-capped +
+    // host-unsized) can, and pdu-hot's budget is crossed by host-hot's draw
+    expect(second.opened.map((o) => `${o.deviceKind}:${o.device}`).sort()).toEqual([
+      'cluster:cl-ramp',
+      'host:host-hot',
+      'host:host-unsized',
+      'pdu:pdu-hot',
+    ]);
+    expect(second.opened.find((o) => o.device === 'pdu-hot')?.explanation).toMatch(
+      /powerW .* > 90% of capacity \(504\)/,
+    );
 
     const forecasts = db.dataSource.getRepository(ForecastEntity);
     expect(await forecasts.countBy({ scope: 'layer', key: 'critical' })).toBeGreaterThan(0);
@@ -107,10 +123,13 @@ describe('forecast pipeline on real PostgreSQL', () => {
     expect(hot.point).toBeGreaterThanOrEqual(hot.lower);
 
     const events = await db.dataSource.getRepository(PowerEventEntity).findBy({ kind: 'forecast_shortage' });
-    expect(events.map((e) => [e.device, e.source, e.status]).sort()).toEqual([
-      ['host-hot', 'forecast', 'open'],
-      ['host-unsized', 'forecast', 'open'],
+    expect(events.map((e) => [e.device, e.deviceKind, e.status]).sort()).toEqual([
+      ['cl-ramp', 'cluster', 'open'],
+      ['host-hot', 'host', 'open'],
+      ['host-unsized', 'host', 'open'],
+      ['pdu-hot', 'pdu', 'open'],
     ]);
+    expect(await forecasts.countBy({ scope: 'cluster', key: 'cl-ramp' })).toBeGreaterThan(0);
     expect(events.find((e) => e.device === 'host-hot')?.detail).toMatch(/host-hot/);
   });
 

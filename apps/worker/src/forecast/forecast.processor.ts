@@ -55,7 +55,7 @@ export class ForecastProcessor implements OnApplicationBootstrap, BeforeApplicat
         void (job.data as JobPayloads['run-forecast']);
         const result = await this.pipeline.forecast();
         for (const o of result.opened) {
-          this.log.warn(`forecast shortage on ${o.host}: ${o.explanation}`);
+          this.log.warn(`forecast shortage on ${o.deviceKind} ${o.device}: ${o.explanation}`);
           await this.audits.enqueue(o.powerEventId, 'forecast');
         }
         return { components: result.components, forecasts: result.forecasts, opened: result.opened.length };

@@ -1,15 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, MoreThanOrEqual } from 'typeorm';
+import { DataSource, MoreThanOrEqual } from 'typeorm';
+import type { DeviceKind } from '@app/domain';
 import {
   cleanSeries,
   ComponentModel,
   evaluateTrigger,
-  seriesCeiling,
+  hostFeedPower,
   INITIAL_TRIGGER_STATE,
+  rollUp,
   rollUpBy,
+  seriesCeiling,
+  type CapacityTarget,
   type ComponentModelJSON,
   type Metric,
   type SeriesForecast,
+  type TriggerMetric,
   type TriggerState,
 } from '@app/forecast';
 import {
@@ -17,9 +22,12 @@ import {
   ForecastEntity,
   ForecastModelEntity,
   HostEntity,
+  HostFeedEntity,
   MetricSampleEntity,
+  PduEntity,
   PowerEventEntity,
   SyncStateEntity,
+  UpsEntity,
 } from '@app/persistence';
 
 export const FORECAST_METRICS: readonly Metric[] = ['cpuMhz', 'memMb'];
@@ -33,13 +41,20 @@ export interface ForecastRunResult {
   components: number;
   forecasts: number;
   fallbacks: number;
-  opened: { host: string; powerEventId: string; explanation: string }[];
+  opened: { device: string; deviceKind: DeviceKind; powerEventId: string; explanation: string }[];
+}
+
+/** One watched target with its forecasts, for the trigger. */
+interface Watched {
+  target: CapacityTarget;
+  forecasts: Partial<Record<TriggerMetric, SeriesForecast>>;
 }
 
 /**
  * Training and forecasting on stored perf samples (metric_samples, entity = component id, metric = cpuMhz|memMb):
- * models per component and metric, forecasts per component rolled up per layer and host, and the proactive
- * trigger per host, whose state survives restarts in sync_state. A component with too little history gets a
+ * models per component and metric, forecasts per component rolled up per layer, host and cluster, and the proactive
+ * trigger per host, cluster, PDU and UPS (watts from the hosts' CPU forecasts, power-forecast.ts), whose state
+ * survives restarts in sync_state. A component with too little history gets a
  * baseline forecast that says so (method `fallback:...`).
  */
 @Injectable()
@@ -97,7 +112,7 @@ export class ForecastPipelineService {
     return new Map(rows.map((r) => [`${r.key}|${r.metric}`, r]));
   }
 
-  /** Forecasts every modelled component, stores component, layer and host forecasts, and runs the trigger. */
+  /** Forecasts every modelled component, stores component, layer, host and cluster forecasts, runs the trigger. */
   async forecast(now = new Date()): Promise<ForecastRunResult> {
     const models = await this.latestModels();
     const components = await this.dataSource.getRepository(ComponentEntity).find();
@@ -139,68 +154,152 @@ export class ForecastPipelineService {
         if (f) push('component', id, f, models.get(`${id}|${metric}`)?.id ?? null);
       }
     const modelled = components.filter((c) => byComponent.has(c.id));
-    const byHost = new Map<string, Map<string, SeriesForecast>>();
+    const hosts = await this.dataSource.getRepository(HostEntity).find();
+    const clusterOf = new Map(hosts.map((h) => [h.id, h.clusterId ?? undefined]));
+    const byHost = new Map<string, Partial<Record<Metric, SeriesForecast>>>();
+    const byCluster = new Map<string, Partial<Record<Metric, SeriesForecast>>>();
     for (const metric of FORECAST_METRICS) {
       const of = (c: ComponentEntity) => byComponent.get(c.id)?.[metric];
       for (const [layer, f] of rollUpBy(modelled, (c) => c.layer, of)) push('layer', layer, f, null);
-      const hosts = rollUpBy(modelled, (c) => c.hostId ?? undefined, of);
-      for (const [host, f] of hosts) {
+      for (const [host, f] of rollUpBy(modelled, (c) => c.hostId ?? undefined, of)) {
         push('host', host, f, null);
-        byHost.set(host, (byHost.get(host) ?? new Map<string, SeriesForecast>()).set(metric, f));
+        byHost.set(host, { ...byHost.get(host), [metric]: f });
+      }
+      const clusterOfComponent = (c: ComponentEntity) => (c.hostId ? clusterOf.get(c.hostId) : undefined);
+      for (const [cluster, f] of rollUpBy(modelled, clusterOfComponent, of)) {
+        push('cluster', cluster, f, null);
+        byCluster.set(cluster, { ...byCluster.get(cluster), [metric]: f });
       }
     }
     for (let i = 0; i < rows.length; i += 1000)
       await this.dataSource.getRepository(ForecastEntity).insert(rows.slice(i, i + 1000));
 
-    const opened = await this.runTrigger(byHost, now);
+    const watched = [
+      ...this.hostTargets(hosts, byHost),
+      ...this.clusterTargets(hosts, byCluster),
+      ...(await this.powerTargets(hosts, byHost)),
+    ];
+    const opened = await this.runTrigger(watched, now);
     return { components: byComponent.size, forecasts: rows.length, fallbacks, opened };
   }
 
-  private async runTrigger(byHost: Map<string, Map<string, SeriesForecast>>, now: Date) {
-    const hosts = await this.dataSource.getRepository(HostEntity).findBy({ id: In([...byHost.keys()]) });
-    const states = this.dataSource.getRepository(SyncStateEntity);
-    const opened: ForecastRunResult['opened'] = [];
-    for (const h of hosts) {
-      const fs = byHost.get(h.id)!;
-      const stored = await states.findOneBy({ vcenter: 'forecast-trigger', stream: h.id });
-      const state = stored ? (JSON.parse(stored.version) as TriggerState) : INITIAL_TRIGGER_STATE;
-      const decision = evaluateTrigger(
-        {
+  private hostTargets(
+    hosts: HostEntity[],
+    byHost: Map<string, Partial<Record<Metric, SeriesForecast>>>,
+  ): Watched[] {
+    return hosts
+      .filter((h) => byHost.has(h.id))
+      .map((h) => ({
+        target: {
           id: h.id,
           deviceKind: 'host',
           capacity: { cpuMhz: h.cpuMhz, memMb: h.memMb },
           safeUtilization: SAFE_UTILIZATION,
         },
-        { cpuMhz: fs.get('cpuMhz'), memMb: fs.get('memMb') },
-        now.getTime() / 1000,
-        state,
-      );
+        forecasts: byHost.get(h.id)!,
+      }));
+  }
+
+  /** A cluster's capacity: its hosts that can run VMs (connected, not in maintenance). */
+  private clusterTargets(
+    hosts: HostEntity[],
+    byCluster: Map<string, Partial<Record<Metric, SeriesForecast>>>,
+  ): Watched[] {
+    return [...byCluster].map(([id, forecasts]) => {
+      const usable = hosts.filter((h) => h.clusterId === id && h.connected && !h.maintenance);
+      return {
+        target: {
+          id,
+          deviceKind: 'cluster',
+          capacity: {
+            cpuMhz: usable.reduce((a, h) => a + h.cpuMhz, 0),
+            memMb: usable.reduce((a, h) => a + h.memMb, 0),
+          },
+          safeUtilization: SAFE_UTILIZATION,
+        },
+        forecasts,
+      };
+    });
+  }
+
+  /**
+   * PDUs and UPSes against their budgets: each running host's draw (idle + per-MHz share of its CPU forecast,
+   * split over its feeds; a host in maintenance is in standby and draws nothing) summed per PDU, PDUs per UPS.
+   */
+  private async powerTargets(
+    hosts: HostEntity[],
+    byHost: Map<string, Partial<Record<Metric, SeriesForecast>>>,
+  ): Promise<Watched[]> {
+    const feeds = await this.dataSource.getRepository(HostFeedEntity).find();
+    const pdus = await this.dataSource.getRepository(PduEntity).find();
+    const upses = await this.dataSource.getRepository(UpsEntity).find();
+    // a constant draw still needs the forecast's shape (horizons): borrow any host's CPU forecast
+    const like = [...byHost.values()].find((f) => f.cpuMhz)?.cpuMhz;
+    if (!like || feeds.length === 0) return [];
+    const hostById = new Map(hosts.map((h) => [h.id, h]));
+    const feedCount = new Map<string, number>();
+    for (const f of feeds) feedCount.set(f.hostId, (feedCount.get(f.hostId) ?? 0) + 1);
+    const byPdu = new Map<string, SeriesForecast[]>();
+    for (const f of feeds) {
+      const h = hostById.get(f.hostId);
+      if (!h || h.maintenance) continue;
+      const share = hostFeedPower({ ...h, feeds: feedCount.get(h.id) ?? 1 }, byHost.get(h.id)?.cpuMhz, like);
+      byPdu.set(f.pduId, [...(byPdu.get(f.pduId) ?? []), share]);
+    }
+    const watched: Watched[] = [];
+    const pduPower = new Map<string, SeriesForecast>();
+    for (const p of pdus) {
+      const f = rollUp(byPdu.get(p.id) ?? []);
+      if (!f) continue;
+      pduPower.set(p.id, f);
+      watched.push({ target: this.powerTarget(p.id, 'pdu', p.capacityW), forecasts: { powerW: f } });
+    }
+    for (const u of upses) {
+      const f = rollUp(pdus.filter((p) => p.upsId === u.id).flatMap((p) => pduPower.get(p.id) ?? []));
+      if (f) watched.push({ target: this.powerTarget(u.id, 'ups', u.capacityW), forecasts: { powerW: f } });
+    }
+    return watched;
+  }
+
+  private powerTarget(id: string, deviceKind: DeviceKind, capacityW: number): CapacityTarget {
+    return { id, deviceKind, capacity: { powerW: capacityW }, safeUtilization: SAFE_UTILIZATION };
+  }
+
+  private async runTrigger(watched: Watched[], now: Date) {
+    const states = this.dataSource.getRepository(SyncStateEntity);
+    const events = this.dataSource.getRepository(PowerEventEntity);
+    const opened: ForecastRunResult['opened'] = [];
+    for (const { target, forecasts } of watched) {
+      // host streams keep their bare id (states stored before clusters and power domains were watched)
+      const stream = target.deviceKind === 'host' ? target.id : `${target.deviceKind}:${target.id}`;
+      const stored = await states.findOneBy({ vcenter: 'forecast-trigger', stream });
+      const state = stored ? (JSON.parse(stored.version) as TriggerState) : INITIAL_TRIGGER_STATE;
+      const decision = evaluateTrigger(target, forecasts, now.getTime() / 1000, state);
       this.log.debug(`trigger ${decision.action}: ${decision.explanation}`);
-      await states.save({
-        vcenter: 'forecast-trigger',
-        stream: h.id,
-        version: JSON.stringify(decision.state),
-      });
+      await states.save({ vcenter: 'forecast-trigger', stream, version: JSON.stringify(decision.state) });
+      const dedupKey = `forecast:${stream}`;
       if (decision.action === 'open' && decision.event) {
-        const e = decision.event;
-        const row = await this.dataSource.getRepository(PowerEventEntity).save(
-          this.dataSource.getRepository(PowerEventEntity).create({
+        const row = await events.save(
+          events.create({
             kind: 'forecast_shortage',
             source: 'forecast',
-            device: h.id,
-            deviceKind: 'host',
-            dedupKey: `forecast:${h.id}`,
+            device: target.id,
+            deviceKind: target.deviceKind,
+            dedupKey,
             status: 'open',
             occurredAt: now,
             detail: decision.explanation,
-            raw: e,
+            raw: decision.event,
           }),
         );
-        opened.push({ host: h.id, powerEventId: row.id, explanation: decision.explanation });
+        opened.push({
+          device: target.id,
+          deviceKind: target.deviceKind,
+          powerEventId: row.id,
+          explanation: decision.explanation,
+        });
       } else if (decision.action === 'close')
-        await this.dataSource
-          .getRepository(PowerEventEntity)
-          .update({ dedupKey: `forecast:${h.id}`, status: 'open' }, { status: 'closed', closedAt: now });
+        await events.update({ dedupKey, status: 'open' }, { status: 'closed', closedAt: now });
     }
     return opened;
   }
