@@ -1,17 +1,21 @@
 import Redis from 'ioredis';
 
-/** Polls `fn` until it returns something other than undefined; fails naming what it waited for. */
+/**
+ * Polls `fn` every `intervalMs` until it returns something other than undefined or false; fails naming what it
+ * waited for.
+ */
 export async function waitFor<T>(
   what: string,
-  fn: () => Promise<T | undefined>,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 60_000,
+  intervalMs = 200,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v !== undefined) return v;
+    if (v !== undefined && v !== false) return v;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

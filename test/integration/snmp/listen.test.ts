@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../apps/cli/src/command';
 import { snmpCommand } from '../../../apps/cli/src/commands/snmp';
-import { runTool, sendUdp, waitFor } from './support';
+import { runTool, sendUdp, waitFor, v2c } from './support';
 
 const COMMUNITY = 'l1sten-c0mm-4471';
 
@@ -17,10 +17,7 @@ describe('layershift snmp listen', () => {
     const port = Number(await waitFor('listening line', () => /:(\d+) \(udp\)/.exec(err.join(''))?.[1]));
     const t = `127.0.0.1:${port}`;
     await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       t,
       '',
       '1.3.6.1.2.1.33.2.1',
@@ -29,13 +26,13 @@ describe('layershift snmp listen', () => {
       '11',
     ]);
     await waitFor('first line', () => out.length >= 1);
-    await runTool('snmptrap', ['-v', '2c', '-c', 'not-it', t, '', '1.3.6.1.2.1.33.2.1']);
+    await runTool('snmptrap', [...v2c('not-it'), t, '', '1.3.6.1.2.1.33.2.1']);
     await waitFor('rejection line', () => out.length >= 2);
     await sendUdp(port, Buffer.from('junk'));
     await waitFor('garbage line', () => out.length >= 3);
     await runTool('snmptrap', ['-v', '1', '-c', COMMUNITY, t, '1.3.6.1.4.1.318', '10.1.1.1', '6', '9', '']);
     await waitFor('second trap', () => out.length >= 4);
-    await runTool('snmptrap', ['-v', '2c', '-c', COMMUNITY, t, '', '1.3.6.1.4.1.424242.0.1']);
+    await runTool('snmptrap', [...v2c(COMMUNITY), t, '', '1.3.6.1.4.1.424242.0.1']);
     expect(await run).toBe(0);
     const lines = out
       .join('')
@@ -80,10 +77,7 @@ describe('layershift snmp listen', () => {
     const run = snmpCommand.run(['listen', '--address', '127.0.0.1', '--port', '0', '--count', '1'], io);
     const port = Number(await waitFor('listening line', () => /:(\d+) \(udp\)/.exec(err.join(''))?.[1]));
     await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       `127.0.0.1:${port}`,
       '',
       '1.3.6.1.4.1.318.0.276',

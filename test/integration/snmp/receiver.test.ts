@@ -6,7 +6,7 @@ import type { ReceivedTrap } from '@app/snmp';
 import { PduEntity, UpsEntity } from '@app/persistence';
 import type { TestDatabase } from '../../support/db';
 import { createTestDatabase } from '../../support/db';
-import { captureOne, memoryLogger, runTool, sendUdp, waitFor } from './support';
+import { captureOne, memoryLogger, runTool, sendUdp, waitFor, v2c, v3 } from './support';
 
 /** Secrets of this test: none may appear in a log line, a stored row or an error. */
 const COMMUNITY = 'tr4p-c0mmunity-x9';
@@ -94,10 +94,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
 
   it('v2c UPS-MIB upsTrapOnBattery becomes an on_battery event with its runtime, stored with its raw trap', async () => {
     const r = await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       target(),
       '',
       '1.3.6.1.2.1.33.2.1',
@@ -173,10 +170,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
 
   it('a v2c Eaton inform is acknowledged (snmpinform exits 0) and decoded', async () => {
     const r = await runTool('snmpinform', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       '-t',
       '2',
       '-r',
@@ -205,20 +199,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
 
   it('v3 authPriv (SHA-256, AES) is accepted', async () => {
     const r = await runTool('snmptrap', [
-      '-v',
-      '3',
-      '-u',
-      V3.name,
-      '-l',
-      'authPriv',
-      '-a',
-      'SHA-256',
-      '-A',
-      V3.authKey,
-      '-x',
-      'AES',
-      '-X',
-      V3.privKey,
+      ...v3({ name: V3.name, authKey: V3.authKey, privKey: V3.privKey }),
       target(),
       '',
       '1.3.6.1.2.1.33.2.0.1',
@@ -238,10 +219,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
 
   it('an rPDU overload maps to the topology PDU by its serial number', async () => {
     const r = await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       target(),
       '',
       '1.3.6.1.4.1.318.0.276',
@@ -268,10 +246,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
 
   it('a vCenter vpxdAlarmInfo trap becomes an event about its target host', async () => {
     const r = await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       target(),
       '',
       '1.3.6.1.4.1.6876.4.3.0.203',
@@ -301,10 +276,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
 
   it('stores an unknown trap raw and counts it', async () => {
     await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       target(),
       '',
       '1.3.6.1.4.1.99999.0.7',
@@ -321,75 +293,27 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
 
   it('rejects wrong community, wrong v3 keys, a v3 replay and garbage, counts them, logs no secret, keeps serving', async () => {
     const before = results.length;
-    await runTool('snmptrap', ['-v', '2c', '-c', WRONG_COMMUNITY, target(), '', '1.3.6.1.2.1.33.2.1']);
+    await runTool('snmptrap', [...v2c(WRONG_COMMUNITY), target(), '', '1.3.6.1.2.1.33.2.1']);
     await runTool('snmptrap', [
-      '-v',
-      '3',
-      '-u',
-      V3.name,
-      '-l',
-      'authPriv',
-      '-a',
-      'SHA-256',
-      '-A',
-      WRONG_KEY,
-      '-x',
-      'AES',
-      '-X',
-      V3.privKey,
+      ...v3({ name: V3.name, authKey: WRONG_KEY, privKey: V3.privKey }),
       target(),
       '',
       '1.3.6.1.2.1.33.2.1',
     ]);
     await runTool('snmptrap', [
-      '-v',
-      '3',
-      '-u',
-      V3.name,
-      '-l',
-      'authPriv',
-      '-a',
-      'SHA-256',
-      '-A',
-      V3.authKey,
-      '-x',
-      'AES',
-      '-X',
-      WRONG_KEY,
+      ...v3({ name: V3.name, authKey: V3.authKey, privKey: WRONG_KEY }),
       target(),
       '',
       '1.3.6.1.2.1.33.2.1',
     ]);
     await runTool('snmptrap', [
-      '-v',
-      '3',
-      '-u',
-      'nobody',
-      '-l',
-      'authPriv',
-      '-a',
-      'SHA-256',
-      '-A',
-      V3.authKey,
-      '-x',
-      'AES',
-      '-X',
-      V3.privKey,
+      ...v3({ name: 'nobody', authKey: V3.authKey, privKey: V3.privKey }),
       target(),
       '',
       '1.3.6.1.2.1.33.2.1',
     ]);
     await runTool('snmptrap', [
-      '-v',
-      '3',
-      '-u',
-      V3.name,
-      '-l',
-      'authNoPriv',
-      '-a',
-      'SHA-256',
-      '-A',
-      V3.authKey,
+      ...v3({ name: V3.name, authKey: V3.authKey }),
       target(),
       '',
       '1.3.6.1.2.1.33.2.1',
@@ -399,20 +323,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
     // A v3 trap captured on the wire, then delivered twice: the second copy is a replay.
     const tap = await captureOne();
     await runTool('snmptrap', [
-      '-v',
-      '3',
-      '-u',
-      V3.name,
-      '-l',
-      'authPriv',
-      '-a',
-      'SHA-256',
-      '-A',
-      V3.authKey,
-      '-x',
-      'AES',
-      '-X',
-      V3.privKey,
+      ...v3({ name: V3.name, authKey: V3.authKey, privKey: V3.privKey }),
       `127.0.0.1:${tap.port}`,
       '',
       '1.3.6.1.4.1.318.0.9',
@@ -447,10 +358,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
       expect(await metrics.value('snmp-trap', 'rejected', reason), reason).toBeGreaterThan(0);
     // Still serving.
     await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       target(),
       '',
       '1.3.6.1.2.1.33.2.1',
@@ -493,10 +401,7 @@ describe('source allow-list', () => {
     const p = (await rx.start()).port;
     try {
       const r = await runTool('snmpinform', [
-        '-v',
-        '2c',
-        '-c',
-        COMMUNITY,
+        ...v2c(COMMUNITY),
         '-t',
         '1',
         '-r',

@@ -8,7 +8,7 @@ import type { PersistedDecision, SnmpIngestHandle } from '@app/snmp';
 import { pollTargetsFromEnv, startSnmpIngest } from '@app/snmp';
 import type { TestDatabase } from '../../support/db';
 import { createTestDatabase } from '../../support/db';
-import { memoryLogger, runTool, waitFor } from './support';
+import { memoryLogger, runTool, waitFor, v2c } from './support';
 
 const COMMUNITY = 'w0rker-c0mm-5521';
 
@@ -44,10 +44,7 @@ describe('startSnmpIngest (the worker wiring) from the environment', () => {
       onEvent: (d) => heard.push(d),
     });
     const r = await runTool('snmptrap', [
-      '-v',
-      '2c',
-      '-c',
-      COMMUNITY,
+      ...v2c(COMMUNITY),
       `127.0.0.1:${h.address.port}`,
       '',
       '1.3.6.1.2.1.33.2.1',

@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import pino from 'pino';
+import { waitFor as sharedWaitFor } from '../../support/wait';
 
 const exec = promisify(execFile);
 
@@ -25,6 +26,19 @@ export async function runTool(
       stderr: err.stderr ?? '',
     };
   }
+}
+
+/** snmptrap/snmpinform options for SNMPv2c with a community. */
+export function v2c(community: string): string[] {
+  return ['-v', '2c', '-c', community];
+}
+
+/** snmptrap/snmpinform options for SNMPv3 with SHA-256 auth, and AES privacy when a privKey is given. */
+export function v3(user: { name: string; authKey: string; privKey?: string }): string[] {
+  const auth = ['-u', user.name, '-a', 'SHA-256', '-A', user.authKey];
+  return user.privKey === undefined
+    ? ['-v', '3', '-l', 'authNoPriv', ...auth]
+    : ['-v', '3', '-l', 'authPriv', ...auth, '-x', 'AES', '-X', user.privKey];
 }
 
 /** Sends one datagram from a fresh socket. */
@@ -64,16 +78,11 @@ export function memoryLogger(): { logger: pino.Logger; lines: string[] } {
   return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
-export async function waitFor<T>(
+/** The shared waitFor, polling faster and giving up sooner: a datagram's effect shows within milliseconds. */
+export function waitFor<T>(
   what: string,
   f: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return sharedWaitFor(what, f, timeoutMs, 25);
 }
