@@ -305,4 +305,14 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
     expect(consoleLines.filter((l) => l.startsWith('error'))).toEqual([]);
     expect(consoleLines.join('\n')).not.toContain(TEST_TOKEN);
   });
+
+  it("shows the api's error in the page banner, e.g. for a plan that does not exist", async () => {
+    // last: the browser logs the api's 404 as a console error, which the check above must not see
+    const missing = '00000000-0000-4000-8000-000000000000';
+    await page.goto(`${base}/ui/#/plans/${missing}`);
+    const banner = page.locator('ls-error-alert .alert-danger .alert-text');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain(missing);
+    await shot('08-error-banner');
+  });
 });

@@ -5,6 +5,7 @@ import { ApiService } from './api.service';
 import { shortId } from './format';
 import { stateLabel, type PlanActionView, type PlanDetail } from './models';
 import { clientSdk, parseContextId } from './sdk';
+import { ErrorAlertComponent } from './error-alert.component';
 
 const OPEN_PLAN_STATES = ['proposed', 'approved', 'executing'];
 
@@ -14,19 +15,11 @@ const OPEN_PLAN_STATES = ['proposed', 'approved', 'executing'];
  */
 @Component({
   selector: 'ls-monitor',
-  imports: [RouterLink, ActionsGridComponent],
+  imports: [ErrorAlertComponent, RouterLink, ActionsGridComponent],
   template: `
     <div class="ls-page">
       <h2>Layershift &middot; {{ target() ?? 'no object' }}</h2>
-      @if (error(); as e) {
-        <div class="alert alert-danger" role="alert">
-          <div class="alert-items">
-            <div class="alert-item static">
-              <span class="alert-text">{{ e }}</span>
-            </div>
-          </div>
-        </div>
-      }
+      <ls-error-alert [message]="error()" />
       @for (p of plans(); track p.id) {
         <div class="ls-row ls-plan-line">
           <span

@@ -4,11 +4,12 @@ import { ActionsGridComponent } from './actions-grid.component';
 import { ApiService } from './api.service';
 import { shortId, when } from './format';
 import { ACTIVE_PLAN_STATES, stateLabel, TERMINAL_ACTION_STATES, type PlanDetail } from './models';
+import { ErrorAlertComponent } from './error-alert.component';
 
 /** The moves of the newest approved or executing plan, refreshed every few seconds. */
 @Component({
   selector: 'ls-pending',
-  imports: [RouterLink, ActionsGridComponent],
+  imports: [ErrorAlertComponent, RouterLink, ActionsGridComponent],
   template: `
     <div class="ls-page">
       <div class="ls-row">
@@ -16,15 +17,7 @@ import { ACTIVE_PLAN_STATES, stateLabel, TERMINAL_ACTION_STATES, type PlanDetail
         <span class="ls-spacer"></span>
         <button type="button" class="btn btn-sm btn-outline" (click)="load()">Refresh</button>
       </div>
-      @if (error(); as e) {
-        <div class="alert alert-danger" role="alert">
-          <div class="alert-items">
-            <div class="alert-item static">
-              <span class="alert-text">{{ e }}</span>
-            </div>
-          </div>
-        </div>
-      }
+      <ls-error-alert [message]="error()" />
       @if (plan(); as p) {
         <div class="ls-row ls-plan-line">
           <span

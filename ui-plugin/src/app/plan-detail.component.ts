@@ -5,23 +5,16 @@ import { ActionsGridComponent } from './actions-grid.component';
 import { ApiService } from './api.service';
 import { duration, when } from './format';
 import { ACTIVE_PLAN_STATES, LAYERS, stateLabel, TERMINAL_ACTION_STATES, type PlanDetail } from './models';
+import { ErrorAlertComponent } from './error-alert.component';
 
 /** One plan: its summary, its actions with live state, and approval. Refreshes itself while the plan runs. */
 @Component({
   selector: 'ls-plan-detail',
-  imports: [ClrModalModule, RouterLink, ActionsGridComponent],
+  imports: [ErrorAlertComponent, ClrModalModule, RouterLink, ActionsGridComponent],
   template: `
     <div class="ls-page">
       <a routerLink="/plans" class="ls-back">&larr; Plans</a>
-      @if (error(); as e) {
-        <div class="alert alert-danger" role="alert">
-          <div class="alert-items">
-            <div class="alert-item static">
-              <span class="alert-text">{{ e }}</span>
-            </div>
-          </div>
-        </div>
-      }
+      <ls-error-alert [message]="error()" />
       @if (plan(); as p) {
         <div class="ls-row">
           <h2>

@@ -4,10 +4,11 @@ import { ClrDatagridModule } from '@clr/angular';
 import { ApiService } from './api.service';
 import { duration, shortId, when } from './format';
 import { stateLabel, type PlanListItem } from './models';
+import { ErrorAlertComponent } from './error-alert.component';
 
 @Component({
   selector: 'ls-plans',
-  imports: [ClrDatagridModule, RouterLink],
+  imports: [ErrorAlertComponent, ClrDatagridModule, RouterLink],
   template: `
     <div class="ls-page">
       <div class="ls-row">
@@ -15,15 +16,7 @@ import { stateLabel, type PlanListItem } from './models';
         <span class="ls-spacer"></span>
         <button type="button" class="btn btn-sm btn-outline" (click)="load()">Refresh</button>
       </div>
-      @if (error(); as e) {
-        <div class="alert alert-danger" role="alert">
-          <div class="alert-items">
-            <div class="alert-item static">
-              <span class="alert-text">{{ e }}</span>
-            </div>
-          </div>
-        </div>
-      }
+      <ls-error-alert [message]="error()" />
       <clr-datagrid [clrDgLoading]="loading()" class="ls-plans">
         <clr-dg-column [clrDgField]="'id'">Plan</clr-dg-column>
         <clr-dg-column [clrDgField]="'state'">State</clr-dg-column>
