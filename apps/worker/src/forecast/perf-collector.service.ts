@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { ComponentEntity, MetricSampleEntity } from '@app/persistence';
 import { queryPerf, vmRef, type PerfSample, type VimClient } from '@app/vsphere';
+import { PeriodicTask } from '../periodic-task';
 import { ensureConnected, VIM_CLIENT } from '../vcenter/vim-client.provider';
 
 /** Every 5 minutes: the last 5 minutes of real-time perf, averaged onto the forecaster's 5-minute grid. */
@@ -42,8 +43,7 @@ export function toBuckets(
 @Injectable()
 export class PerfCollectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(PerfCollectorService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task = new PeriodicTask('perf collection failed', () => this.collect(), this.log);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,17 +52,7 @@ export class PerfCollectorService implements OnApplicationBootstrap, BeforeAppli
 
   onApplicationBootstrap(): void {
     if (!this.client) return;
-    this.timer = setInterval(() => void this.tick(), INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.collect().catch((e: unknown) =>
-      this.log.warn(`perf collection failed: ${e instanceof Error ? e.message : String(e)}`),
-    );
-    await this.running;
-    this.running = undefined;
+    this.task.start(INTERVAL_MS);
   }
 
   /** Reads perf for every known VM and upserts the 5-minute means; returns the number of rows written. */
@@ -95,7 +85,6 @@ export class PerfCollectorService implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }

@@ -9,6 +9,7 @@ import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, REDIS } from '@app/application';
 import { InventorySync, PgInventoryStore, TagService, tagReaderOf, type VimClient } from '@app/vsphere';
+import { PeriodicTask } from '../periodic-task';
 import { RedisLease } from './lease';
 import { ensureConnected, nestVsphereLogger, VIM_CLIENT } from './vim-client.provider';
 
@@ -24,8 +25,7 @@ export class InventorySyncService implements OnApplicationBootstrap, BeforeAppli
   private readonly log = new Logger(InventorySyncService.name);
   private sync?: InventorySync;
   private lease?: RedisLease;
-  private timer?: NodeJS.Timeout;
-  private busy?: Promise<void>;
+  private readonly task = new PeriodicTask('inventory sync', () => this.holdOrRelease(), this.log);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,37 +37,27 @@ export class InventorySyncService implements OnApplicationBootstrap, BeforeAppli
   onApplicationBootstrap(): void {
     if (!this.client) return;
     this.lease = new RedisLease(this.redis, `${this.config.queuePrefix}:lease:inventory-sync`, LEASE_MS);
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
-    this.timer.unref();
+    this.task.start(TICK_MS, true);
   }
 
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = (async () => {
-      try {
-        const held = await this.lease!.acquireOrExtend();
-        if (held && !this.sync) {
-          const client = await ensureConnected(this.client!);
-          this.sync = new InventorySync(
-            client,
-            new PgInventoryStore(this.dataSource),
-            tagReaderOf(new TagService(client)),
-            nestVsphereLogger('inventory-sync'),
-          );
-          this.sync.start();
-          this.log.log(`inventory sync started for ${client.vcenter}`);
-        } else if (!held && this.sync) {
-          this.log.warn('inventory sync lease lost: stopping here, another worker holds it');
-          await this.sync.stop();
-          this.sync = undefined;
-        }
-      } catch (e) {
-        this.log.warn(`inventory sync: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    })();
-    await this.busy;
-    this.busy = undefined;
+  /** Starts the sync when this worker takes the lease, stops it when the lease went to another worker. */
+  private async holdOrRelease(): Promise<void> {
+    const held = await this.lease!.acquireOrExtend();
+    if (held && !this.sync) {
+      const client = await ensureConnected(this.client!);
+      this.sync = new InventorySync(
+        client,
+        new PgInventoryStore(this.dataSource),
+        tagReaderOf(new TagService(client)),
+        nestVsphereLogger('inventory-sync'),
+      );
+      this.sync.start();
+      this.log.log(`inventory sync started for ${client.vcenter}`);
+    } else if (!held && this.sync) {
+      this.log.warn('inventory sync lease lost: stopping here, another worker holds it');
+      await this.sync.stop();
+      this.sync = undefined;
+    }
   }
 
   /** Resolves once the first full read is stored (tests, demo). */
@@ -77,8 +67,7 @@ export class InventorySyncService implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.busy;
+    await this.task.stop();
     await this.sync?.stop();
     await this.lease?.release().catch(() => undefined);
   }

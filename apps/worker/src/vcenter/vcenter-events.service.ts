@@ -11,6 +11,7 @@ import { APP_CONFIG, type AppConfig, BullmqAuditQueue, REDIS, scenarioEventFor }
 import { PowerEventEntity, SyncStateEntity, VcenterEventEntity } from '@app/persistence';
 import { EventReader, toPowerEvent, type VcenterEvent, type VimClient } from '@app/vsphere';
 import { ensureConnected, VIM_CLIENT } from './vim-client.provider';
+import { PeriodicTask } from '../periodic-task';
 import { RedisLease } from './lease';
 
 const POLL_MS = 5_000;
@@ -23,10 +24,15 @@ const POLL_MS = 5_000;
 @Injectable()
 export class VcenterEventsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(VcenterEventsService.name);
-  private timer?: NodeJS.Timeout;
   private reader?: EventReader;
   private lease?: RedisLease;
-  private busy?: Promise<void>;
+  private readonly task = new PeriodicTask(
+    'vCenter events',
+    async () => {
+      if (await this.lease!.acquireOrExtend()) await this.pollOnce();
+    },
+    this.log,
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -39,22 +45,7 @@ export class VcenterEventsService implements OnApplicationBootstrap, BeforeAppli
   onApplicationBootstrap(): void {
     if (!this.client) return;
     this.lease = new RedisLease(this.redis, `${this.config.queuePrefix}:lease:vcenter-events`, POLL_MS * 4);
-    this.timer = setInterval(() => void this.tick(), POLL_MS);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = (async () => {
-      try {
-        if (!(await this.lease!.acquireOrExtend())) return;
-        await this.pollOnce();
-      } catch (e) {
-        this.log.warn(`vCenter events: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    })();
-    await this.busy;
-    this.busy = undefined;
+    this.task.start(POLL_MS);
   }
 
   /** One read: returns the events stored now (already-stored ones are skipped). */
@@ -122,8 +113,7 @@ export class VcenterEventsService implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.busy;
+    await this.task.stop();
     await this.reader?.close().catch(() => undefined);
     await this.lease?.release().catch(() => undefined);
   }
