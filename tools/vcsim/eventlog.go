@@ -165,26 +165,10 @@ func badMaxCount() *soap.Fault {
 
 func (p *collectorProxy) ReadNextEvents(ctx *simulator.Context, req *types.ReadNextEvents) soap.HasFault {
 	body := &methods.ReadNextEventsBody{}
-	c := p.collector(ctx)
-	switch {
-	case c == nil:
-		body.Fault_ = notFound(p)
-	case req.MaxCount <= 0:
-		body.Fault_ = badMaxCount()
-	default:
-		m := newMatcher(c.Filter)
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		events.mu.RLock()
-		defer events.mu.RUnlock()
-		var out []types.BaseEvent
-		i := sort.Search(len(events.events), func(i int) bool { return events.events[i].GetEvent().Key >= p.next })
-		for ; i < len(events.events) && len(out) < int(req.MaxCount); i++ {
-			if e := events.events[i]; m.matches(e) {
-				out = append(out, e)
-				p.next = e.GetEvent().Key + 1
-			}
-		}
+	out, fault := p.read(ctx, req.MaxCount, true)
+	if fault != nil {
+		body.Fault_ = fault
+	} else {
 		body.Res = &types.ReadNextEventsResponse{Returnval: out}
 	}
 	return body
@@ -194,29 +178,47 @@ func (p *collectorProxy) ReadNextEvents(ctx *simulator.Context, req *types.ReadN
 // oldest one returned.
 func (p *collectorProxy) ReadPreviousEvents(ctx *simulator.Context, req *types.ReadPreviousEvents) soap.HasFault {
 	body := &methods.ReadPreviousEventsBody{}
-	c := p.collector(ctx)
-	switch {
-	case c == nil:
-		body.Fault_ = notFound(p)
-	case req.MaxCount <= 0:
-		body.Fault_ = badMaxCount()
-	default:
-		m := newMatcher(c.Filter)
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		events.mu.RLock()
-		defer events.mu.RUnlock()
-		var out []types.BaseEvent
-		i := sort.Search(len(events.events), func(i int) bool { return events.events[i].GetEvent().Key >= p.next }) - 1
-		for ; i >= 0 && len(out) < int(req.MaxCount); i-- {
-			if e := events.events[i]; m.matches(e) {
-				out = append(out, e)
-				p.next = e.GetEvent().Key
-			}
-		}
+	out, fault := p.read(ctx, req.MaxCount, false)
+	if fault != nil {
+		body.Fault_ = fault
+	} else {
 		body.Res = &types.ReadPreviousEventsResponse{Returnval: out}
 	}
 	return body
+}
+
+// read returns up to maxCount events matching the collector's filter from the cursor on (forward) or before
+// it, newest first (backward), and moves the cursor past the last one returned.
+func (p *collectorProxy) read(ctx *simulator.Context, maxCount int32, forward bool) ([]types.BaseEvent, *soap.Fault) {
+	c := p.collector(ctx)
+	if c == nil {
+		return nil, notFound(p)
+	}
+	if maxCount <= 0 {
+		return nil, badMaxCount()
+	}
+	m := newMatcher(c.Filter)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	events.mu.RLock()
+	defer events.mu.RUnlock()
+	var out []types.BaseEvent
+	i := sort.Search(len(events.events), func(i int) bool { return events.events[i].GetEvent().Key >= p.next })
+	step := 1
+	if !forward {
+		i, step = i-1, -1
+	}
+	for ; i >= 0 && i < len(events.events) && len(out) < int(maxCount); i += step {
+		if e := events.events[i]; m.matches(e) {
+			out = append(out, e)
+			if forward {
+				p.next = e.GetEvent().Key + 1
+			} else {
+				p.next = e.GetEvent().Key
+			}
+		}
+	}
+	return out, nil
 }
 
 // RewindCollector moves the cursor to the oldest event.
