@@ -310,7 +310,7 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
     // last: the browser logs the api's 404 as a console error, which the check above must not see
     const missing = '00000000-0000-4000-8000-000000000000';
     await page.goto(`${base}/ui/#/plans/${missing}`);
-    const banner = page.locator('ls-error-alert .alert-danger .alert-text');
+    const banner = page.locator('ls-alert .alert-danger .alert-text');
     await banner.waitFor();
     expect(await banner.textContent()).toContain(missing);
     await shot('08-error-banner');

@@ -4,7 +4,7 @@ import { ApiError, ApiService } from './api.service';
 import { duration } from './format';
 import { ForecastChartComponent } from './forecast-chart.component';
 import { LAYERS, layerLabel, type ComponentView, type ForecastSeries, type Layer } from './models';
-import { ErrorAlertComponent } from './error-alert.component';
+import { AlertComponent } from './alert.component';
 
 interface LayerCard {
   layer: Layer;
@@ -18,7 +18,7 @@ interface LayerCard {
 /** Components by layer, untagged VMs flagged (they count as medium), and each layer's forecasts. */
 @Component({
   selector: 'ls-layers',
-  imports: [ErrorAlertComponent, ClrDatagridModule, ForecastChartComponent],
+  imports: [AlertComponent, ClrDatagridModule, ForecastChartComponent],
   template: `
     <div class="ls-page">
       <div class="ls-row">
@@ -26,7 +26,7 @@ interface LayerCard {
         <span class="ls-spacer"></span>
         <button type="button" class="btn btn-sm btn-outline" (click)="load()">Refresh</button>
       </div>
-      <ls-error-alert [message]="error()" />
+      <ls-alert [message]="error()" />
       @if (missing()) {
         <div class="ls-empty ls-missing">
           <p>This Layershift api does not serve the inventory yet (components and forecasts answered 404).</p>

@@ -1,10 +1,11 @@
 import { Component, inject, signal } from '@angular/core';
 import { AuthService } from './auth.service';
+import { AlertComponent } from './alert.component';
 
 /** Standalone sign-in: a bearer token for the Layershift api (LAYERSHIFT_API_TOKENS), kept for this tab only. */
 @Component({
   selector: 'ls-login',
-  imports: [],
+  imports: [AlertComponent],
   template: `
     <div class="ls-login">
       <h2>Sign in to Layershift</h2>
@@ -12,15 +13,7 @@ import { AuthService } from './auth.service';
         Outside the vSphere Client the plugin needs an api token (one of <code>LAYERSHIFT_API_TOKENS</code>).
         It is kept in this browser tab only.
       </p>
-      @if (auth.notice(); as notice) {
-        <div class="alert alert-warning" role="alert">
-          <div class="alert-items">
-            <div class="alert-item static">
-              <span class="alert-text">{{ notice }}</span>
-            </div>
-          </div>
-        </div>
-      }
+      <ls-alert kind="warning" [message]="auth.notice()" />
       <form class="clr-form clr-form-vertical" (submit)="submit($event)">
         <div class="clr-form-control">
           <label for="ls-token" class="clr-control-label">API token</label>

@@ -5,7 +5,7 @@ import { ApiService } from './api.service';
 import { shortId } from './format';
 import { stateLabel, type PlanActionView, type PlanDetail } from './models';
 import { clientSdk, parseContextId } from './sdk';
-import { ErrorAlertComponent } from './error-alert.component';
+import { AlertComponent } from './alert.component';
 
 const OPEN_PLAN_STATES = ['proposed', 'approved', 'executing'];
 
@@ -15,11 +15,11 @@ const OPEN_PLAN_STATES = ['proposed', 'approved', 'executing'];
  */
 @Component({
   selector: 'ls-monitor',
-  imports: [ErrorAlertComponent, RouterLink, ActionsGridComponent],
+  imports: [AlertComponent, RouterLink, ActionsGridComponent],
   template: `
     <div class="ls-page">
       <h2>Layershift &middot; {{ target() ?? 'no object' }}</h2>
-      <ls-error-alert [message]="error()" />
+      <ls-alert [message]="error()" />
       @for (p of plans(); track p.id) {
         <div class="ls-row ls-plan-line">
           <span

@@ -4,12 +4,12 @@ import { ActionsGridComponent } from './actions-grid.component';
 import { ApiService } from './api.service';
 import { shortId, when } from './format';
 import { ACTIVE_PLAN_STATES, stateLabel, TERMINAL_ACTION_STATES, type PlanDetail } from './models';
-import { ErrorAlertComponent } from './error-alert.component';
+import { AlertComponent } from './alert.component';
 
 /** The moves of the newest approved or executing plan, refreshed every few seconds. */
 @Component({
   selector: 'ls-pending',
-  imports: [ErrorAlertComponent, RouterLink, ActionsGridComponent],
+  imports: [AlertComponent, RouterLink, ActionsGridComponent],
   template: `
     <div class="ls-page">
       <div class="ls-row">
@@ -17,7 +17,7 @@ import { ErrorAlertComponent } from './error-alert.component';
         <span class="ls-spacer"></span>
         <button type="button" class="btn btn-sm btn-outline" (click)="load()">Refresh</button>
       </div>
-      <ls-error-alert [message]="error()" />
+      <ls-alert [message]="error()" />
       @if (plan(); as p) {
         <div class="ls-row ls-plan-line">
           <span

@@ -5,16 +5,16 @@ import { ActionsGridComponent } from './actions-grid.component';
 import { ApiService } from './api.service';
 import { duration, when } from './format';
 import { ACTIVE_PLAN_STATES, LAYERS, stateLabel, TERMINAL_ACTION_STATES, type PlanDetail } from './models';
-import { ErrorAlertComponent } from './error-alert.component';
+import { AlertComponent } from './alert.component';
 
 /** One plan: its summary, its actions with live state, and approval. Refreshes itself while the plan runs. */
 @Component({
   selector: 'ls-plan-detail',
-  imports: [ErrorAlertComponent, ClrModalModule, RouterLink, ActionsGridComponent],
+  imports: [AlertComponent, ClrModalModule, RouterLink, ActionsGridComponent],
   template: `
     <div class="ls-page">
       <a routerLink="/plans" class="ls-back">&larr; Plans</a>
-      <ls-error-alert [message]="error()" />
+      <ls-alert [message]="error()" />
       @if (plan(); as p) {
         <div class="ls-row">
           <h2>
@@ -35,15 +35,7 @@ import { ErrorAlertComponent } from './error-alert.component';
         @if (p.approvedBy) {
           <p class="ls-muted">Approved by {{ p.approvedBy }} at {{ when(p.approvedAt) }}</p>
         }
-        @if (approved(); as msg) {
-          <div class="alert alert-success alert-sm ls-approved" role="alert">
-            <div class="alert-items">
-              <div class="alert-item static">
-                <span class="alert-text">{{ msg }}</span>
-              </div>
-            </div>
-          </div>
-        }
+        <ls-alert class="ls-approved" kind="success" [small]="true" [message]="approved()" />
 
         <div class="clr-row ls-cards">
           <div class="clr-col-lg-3 clr-col-md-6 clr-col-12">
@@ -98,17 +90,7 @@ import { ErrorAlertComponent } from './error-alert.component';
           </div>
         </div>
 
-        @if (p.document.unplaced?.length) {
-          <div class="alert alert-warning" role="alert">
-            <div class="alert-items">
-              @for (u of p.document.unplaced; track u.component) {
-                <div class="alert-item static">
-                  <span class="alert-text">{{ u.component }} ({{ u.layer }}) not placed: {{ u.reason }}</span>
-                </div>
-              }
-            </div>
-          </div>
-        }
+        <ls-alert kind="warning" [message]="unplacedNotes()" />
 
         <h3>Actions</h3>
         <ls-actions-grid [actions]="p.actions" />
@@ -183,6 +165,9 @@ export class PlanDetailComponent implements OnInit, OnDestroy {
   protected readonly label = stateLabel;
   protected readonly duration = duration;
   protected readonly when = when;
+  protected readonly unplacedNotes = computed(() =>
+    (this.plan()?.document.unplaced ?? []).map((u) => `${u.component} (${u.layer}) not placed: ${u.reason}`),
+  );
   protected readonly progress = computed(() => {
     const actions = this.plan()?.actions ?? [];
     return {

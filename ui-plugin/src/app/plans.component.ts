@@ -4,11 +4,11 @@ import { ClrDatagridModule } from '@clr/angular';
 import { ApiService } from './api.service';
 import { duration, shortId, when } from './format';
 import { stateLabel, type PlanListItem } from './models';
-import { ErrorAlertComponent } from './error-alert.component';
+import { AlertComponent } from './alert.component';
 
 @Component({
   selector: 'ls-plans',
-  imports: [ErrorAlertComponent, ClrDatagridModule, RouterLink],
+  imports: [AlertComponent, ClrDatagridModule, RouterLink],
   template: `
     <div class="ls-page">
       <div class="ls-row">
@@ -16,7 +16,7 @@ import { ErrorAlertComponent } from './error-alert.component';
         <span class="ls-spacer"></span>
         <button type="button" class="btn btn-sm btn-outline" (click)="load()">Refresh</button>
       </div>
-      <ls-error-alert [message]="error()" />
+      <ls-alert [message]="error()" />
       <clr-datagrid [clrDgLoading]="loading()" class="ls-plans">
         <clr-dg-column [clrDgField]="'id'">Plan</clr-dg-column>
         <clr-dg-column [clrDgField]="'state'">State</clr-dg-column>
