@@ -9,20 +9,10 @@ import {
   type ComponentForecast,
   type Metric,
 } from '@app/forecast';
+// the planner's seedable mulberry32: the synthetic fleet is the same on every run
+import { rng } from '@app/planner';
 import { loadavg } from 'node:os';
 import type { Args } from './main';
-
-/** Deterministic PRNG (mulberry32) so the synthetic fleet is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function synthetic(slots: number, seed: number, base: number): Float64Array {
   const r = rng(seed);
