@@ -1,13 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropQueuePrefix, waitFor } from '../../support/wait';
+import { waitFor } from '../../support/wait';
 import type { Scenario } from '@app/domain';
 import { ActionAttemptEntity, ActionEntity, PowerEventEntity, VcenterEventEntity } from '@app/persistence';
 import { readInventory, toDomain, VimClient, vmLiveState } from '@app/vsphere';
-import { createApiApp } from '../../../apps/api/src/bootstrap';
-import { createWorkerApp } from '../../../apps/worker/src/bootstrap';
 import { VcenterEventsService } from '../../../apps/worker/src/vcenter/vcenter-events.service';
-import { auth, testConfig, listenOnLoopback } from '../../support/app-config';
+import { auth, testConfig } from '../../support/app-config';
+import { startApiAndWorker, type RunningApps } from '../../support/apps';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { startVcsim, type Vcsim } from '../../support/vcsim';
 
@@ -59,10 +58,9 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
   let sim: Vcsim;
   let client: VimClient;
   let db: TestDatabase;
-  let api: INestApplication;
+  let apps: RunningApps;
   let worker: INestApplication;
   let base: string;
-  let prefix: string;
 
   beforeAll(async () => {
     sim = await startVcsim({ clusters: 1, hostsPerCluster: 4, vmsPerHost: 3, taskDelayMs: 150 });
@@ -74,17 +72,12 @@ describe('the worker carries a plan out in vCenter (vcsim), safely', () => {
       VCENTER_USERNAME: sim.username,
       VCENTER_PASSWORD: sim.password,
     });
-    prefix = config.queuePrefix;
-    api = await createApiApp(config);
-    base = await listenOnLoopback(api);
-    worker = await createWorkerApp(config);
-    await worker.listen(0, '127.0.0.1');
+    apps = await startApiAndWorker(config);
+    ({ worker, base } = apps);
   });
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
+    await apps?.close();
     await client?.close();
-    await dropQueuePrefix(prefix);
     await db?.drop();
     await sim?.stop();
   });

@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropQueuePrefix, waitFor } from '../../support/wait';
+import { waitFor } from '../../support/wait';
 import { ActionAttemptEntity, ActionEntity } from '@app/persistence';
-import { createApiApp } from '../../../apps/api/src/bootstrap';
-import { createWorkerApp } from '../../../apps/worker/src/bootstrap';
+import { startApiAndWorker, type RunningApps } from '../../support/apps';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { auth, testConfig, TEST_TOKEN, listenOnLoopback } from '../../support/app-config';
+import { auth, testConfig, TEST_TOKEN } from '../../support/app-config';
 
 const ROOT = resolve(__dirname, '../../..');
 const SCENARIO = JSON.parse(
@@ -17,24 +15,17 @@ const SCENARIO = JSON.parse(
 
 describe('the worker consumes approved actions from BullMQ', () => {
   let db: TestDatabase;
-  let api: INestApplication;
-  let worker: INestApplication;
+  let apps: RunningApps;
   let base: string;
-  let prefix: string;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: true });
     const config = testConfig(db.url);
-    prefix = config.queuePrefix;
-    api = await createApiApp(config);
-    base = await listenOnLoopback(api);
-    worker = await createWorkerApp(config);
-    await worker.listen(0, '127.0.0.1');
+    apps = await startApiAndWorker(config);
+    ({ base } = apps);
   });
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await dropQueuePrefix(prefix);
+    await apps?.close();
     await db?.drop();
   });
 
