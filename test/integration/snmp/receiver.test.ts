@@ -85,6 +85,9 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
   });
 
   const target = () => `127.0.0.1:${port}`;
+  /** snmptrap -v 2c with the right community to the receiver: the trap OID, then varbinds (oid type value ...) */
+  const trapV2c = (trapOid: string, ...varbinds: string[]) =>
+    runTool('snmptrap', [...v2c(COMMUNITY), target(), '', trapOid, ...varbinds]);
   const next = async (n: number) => waitFor(`${n} results`, () => results.length >= n && results[n - 1]);
   const rowsOf = (rawId: string) =>
     db.dataSource.query(
@@ -93,10 +96,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
     );
 
   it('v2c UPS-MIB upsTrapOnBattery becomes an on_battery event with its runtime, stored with its raw trap', async () => {
-    const r = await runTool('snmptrap', [
-      ...v2c(COMMUNITY),
-      target(),
-      '',
+    const r = await trapV2c(
       '1.3.6.1.2.1.33.2.1',
       '1.3.6.1.2.1.33.1.2.3.0',
       'i',
@@ -104,7 +104,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
       '1.3.6.1.2.1.33.1.2.2.0',
       'i',
       '42',
-    ]);
+    );
     expect(r.code).toBe(0);
     const { trap, r: res } = await next(1);
     expect(trap).toMatchObject({ version: 'v2c', pdu: 'trapv2', trapOid: '1.3.6.1.2.1.33.2.1' });
@@ -218,10 +218,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
   });
 
   it('an rPDU overload maps to the topology PDU by its serial number', async () => {
-    const r = await runTool('snmptrap', [
-      ...v2c(COMMUNITY),
-      target(),
-      '',
+    const r = await trapV2c(
       '1.3.6.1.4.1.318.0.276',
       '1.3.6.1.4.1.318.1.1.12.1.6.0',
       's',
@@ -235,7 +232,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
       '1.3.6.1.4.1.318.2.3.3.0',
       's',
       'Rack PDU: Overload condition.',
-    ]);
+    );
     expect(r.code).toBe(0);
     const { r: res } = await next(5);
     expect(res.decoded).toMatchObject({ trapName: 'rPDUOverload', phase: 2 });
@@ -245,10 +242,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
   });
 
   it('a vCenter vpxdAlarmInfo trap becomes an event about its target host', async () => {
-    const r = await runTool('snmptrap', [
-      ...v2c(COMMUNITY),
-      target(),
-      '',
+    const r = await trapV2c(
       '1.3.6.1.4.1.6876.4.3.0.203',
       '1.3.6.1.4.1.6876.4.3.308.0',
       'i',
@@ -265,7 +259,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
       '1.3.6.1.4.1.6876.4.3.307.0',
       's',
       'esx-12.lab',
-    ]);
+    );
     expect(r.code).toBe(0);
     const { r: res } = await next(6);
     expect(res.decoded).toMatchObject({ trapName: 'vpxdAlarmInfo', vendor: 'vmware' });
@@ -275,15 +269,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
   });
 
   it('stores an unknown trap raw and counts it', async () => {
-    await runTool('snmptrap', [
-      ...v2c(COMMUNITY),
-      target(),
-      '',
-      '1.3.6.1.4.1.99999.0.7',
-      '1.3.6.1.4.1.99999.1.0',
-      's',
-      'who knows',
-    ]);
+    await trapV2c('1.3.6.1.4.1.99999.0.7', '1.3.6.1.4.1.99999.1.0', 's', 'who knows');
     const { r: res } = await next(7);
     expect(res.outcome).toBe('unknown');
     const [raw] = await db.dataSource.query(`SELECT outcome FROM raw_events WHERE id = $1`, [res.rawId]);
@@ -357,15 +343,7 @@ describe('SNMP trap receiver with real snmptrap/snmpinform, persisted in Postgre
     ])
       expect(await metrics.value('snmp-trap', 'rejected', reason), reason).toBeGreaterThan(0);
     // Still serving.
-    await runTool('snmptrap', [
-      ...v2c(COMMUNITY),
-      target(),
-      '',
-      '1.3.6.1.2.1.33.2.1',
-      '1.3.6.1.2.1.33.1.2.3.0',
-      'i',
-      '6',
-    ]);
+    await trapV2c('1.3.6.1.2.1.33.2.1', '1.3.6.1.2.1.33.1.2.3.0', 'i', '6');
     await waitFor('a trap after the rejections', () => results.length >= before + 2);
     expect(results.at(-1)!.r.decoded?.trapName).toBe('upsTrapOnBattery');
     // Rejections were logged, by reason, without any secret.
