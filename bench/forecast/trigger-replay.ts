@@ -36,13 +36,43 @@ const TUNING_VMS = 15;
  *    lead = crossing - first open at or after t0 (state reset at t0).
  */
 
+/** A positive number flag, or an error naming the flag and what it takes. */
+function positive(args: Args, flag: string, fallback: number): number {
+  const raw = args.extra[flag];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!(v > 0)) throw new Error(`--${flag}: expected a positive number, found ${JSON.stringify(raw)}`);
+  return v;
+}
+
+/** --trigger-params: a JSON object of TriggerParams overrides; unknown keys and bad JSON are errors that say so. */
+function triggerParams(raw: string | undefined): Partial<TriggerParams> {
+  if (raw === undefined) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(
+      `--trigger-params: not JSON (${(e as Error).message}); e.g. '{"onsetLookaheadSeconds":0}'`,
+    );
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error(`--trigger-params: expected a JSON object, e.g. '{"onsetLookaheadSeconds":0}'`);
+  const unknown = Object.keys(v).filter((k) => !(k in DEFAULT_TRIGGER));
+  if (unknown.length)
+    throw new Error(
+      `--trigger-params: unknown ${unknown.join(', ')}; the parameters are ${Object.keys(DEFAULT_TRIGGER).join(', ')}`,
+    );
+  return v as Partial<TriggerParams>;
+}
+
 export async function runTrigger(files: string[], args: Args): Promise<Record<string, unknown>> {
-  const rampHours = Number(args.extra['ramp-hours'] ?? 3);
+  const rampHours = positive(args, 'ramp-hours', 3);
   // e.g. --trigger-params '{"breachOn":"upper","trendLookaheadSeconds":0}' replays the trigger without the ramp detector
-  const params: Partial<TriggerParams> = JSON.parse(args.extra['trigger-params'] ?? '{}');
+  const params = triggerParams(args.extra['trigger-params']);
   const p = { ...DEFAULT_TRIGGER, ...params };
   // e.g. --short-trend-slots 6: the fast-ramp detector's window (default SHORT_TREND_WINDOW_SLOTS, 9 = 45 min)
-  const shortSlots = args.extra['short-trend-slots'] ? Number(args.extra['short-trend-slots']) : undefined;
+  const shortSlots = args.extra['short-trend-slots'] ? positive(args, 'short-trend-slots', 9) : undefined;
   const withShort = (fc: SeriesForecast, v: ArrayLike<number>, i: number, step: number): SeriesForecast =>
     shortSlots === undefined ? fc : { ...fc, shortTrend: recentTrend(v, i, step, shortSlots) };
   const useCeiling = args.extra['ceiling'] !== 'off';
@@ -77,7 +107,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   let openBeforeRamp = 0;
   // --host-size K: hosts of K consecutive traces (the trigger sees the rollup of the VMs' forecasts, as in the
   // worker); K = 1 (default) is one VM per host
-  const hostSize = Math.max(1, Number(args.extra['host-size'] ?? 1));
+  const hostSize = Math.round(positive(args, 'host-size', 1));
   for (let first = 0; first + hostSize <= files.length; first += hostSize) {
     const g = first < TUNING_VMS ? groups.tuning : groups.heldOut;
     const traces = files.slice(first, first + hostSize).map(loadTrace);
