@@ -63,7 +63,7 @@ function triggerParams(raw: string | undefined): Partial<TriggerParams> {
     throw new Error(
       `--trigger-params: unknown ${unknown.join(', ')}; the parameters are ${Object.keys(DEFAULT_TRIGGER).join(', ')}`,
     );
-  return v as Partial<TriggerParams>;
+  return v;
 }
 
 export async function runTrigger(files: string[], args: Args): Promise<Record<string, unknown>> {
