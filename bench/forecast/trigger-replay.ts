@@ -78,6 +78,8 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   const useCeiling = args.extra['ceiling'] !== 'off';
   // --details 1: one JSON line per ramp (crossing, lead, step-driven) and per false alarm (which detector, why)
   const details = args.extra['details'] !== undefined;
+  // --trace vm-7: every evaluation of that host's ramp replay (minutes from the ramp's start, load / threshold)
+  const trace = args.extra['trace'];
   const capped = (fc: SeriesForecast, c: number | undefined): SeriesForecast =>
     c === undefined ? fc : { ...fc, ceiling: c };
   const lookSlots = Math.round(p.lookaheadSeconds / 300);
@@ -220,6 +222,10 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       });
       state = d.state;
       if (i >= t0 && d.action === 'open') fired = i;
+      if (trace === id)
+        console.log(
+          JSON.stringify({ min: (i - t0) * 5, load: +(mod[i] / threshold).toFixed(3), d: d.explanation }),
+        );
     }
     // step-driven: the unmodified load itself jumped by more than 25% of the threshold in the 15 min before
     // the crossing (a natural step on top of a partial ramp; no trend can foresee it)

@@ -36,7 +36,11 @@ describe('power forecasts (SCENARIO.md rule 9)', () => {
     expect(pdu.trend!.slope).toBeCloseTo(0.02, 12);
   });
 
-  it('scaleForecast leaves an absent ceiling absent', () => {
+  it('scaleForecast maps a rollup risingUpper and leaves absent ones absent', () => {
     expect(scaleForecast({ ...cpu, ceiling: undefined }, 10, 2).ceiling).toBeUndefined();
+    expect(scaleForecast(cpu, 10, 2).horizons[0].risingUpper).toBeUndefined();
+    const host = rollUp([cpu])!;
+    expect(host.horizons[0].risingUpper).toBe(6000); // its one part is rising (t = 6)
+    expect(scaleForecast(host, 10, 2).horizons[0].risingUpper).toBe(12010);
   });
 });

@@ -38,7 +38,13 @@ export function scaleForecast(f: SeriesForecast, offset: number, factor: number)
     };
   return {
     ...f,
-    horizons: f.horizons.map((h) => ({ ...h, point: at(h.point), lower: at(h.lower), upper: at(h.upper) })),
+    horizons: f.horizons.map((h) => ({
+      ...h,
+      point: at(h.point),
+      lower: at(h.lower),
+      upper: at(h.upper),
+      risingUpper: h.risingUpper === undefined ? undefined : at(h.risingUpper),
+    })),
     ceiling: f.ceiling === undefined ? undefined : at(f.ceiling),
     trend: line(f.trend),
     shortTrend: line(f.shortTrend),

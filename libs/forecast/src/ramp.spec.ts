@@ -42,6 +42,17 @@ describe('fitRampOnset', () => {
     expect(r.level).toBeLessThan(1700);
   });
 
+  it('sees a ramp three samples old on a quiet series', () => {
+    // 2 h flat at 20000 (+-40 noise), then +1000 per 5 min for the last 3 samples: an onset window of 6 would
+    // hold 3 flat samples and fail the thirds' even climb
+    const e = noisy(28, 40, 5);
+    const v = e.map((x, k) => 20000 + x + (k >= 25 ? 1000 * (k - 24) : 0));
+    const r = fitRampOnset(v, 27, 300, noiseScale(v, 27)!)!;
+    expect(r.sinceSeconds).toBeLessThanOrEqual(25 * 60);
+    expect(r.slope * 300).toBeGreaterThan(600);
+    expect(r.slope / r.slopeSe).toBeGreaterThan(4);
+  });
+
   it('does not take a burst, a step or plain noise for a ramp', () => {
     const e = noisy(48, 50, 11);
     const flat = e.map((x) => 1000 + x);
@@ -60,9 +71,9 @@ describe('fitRampOnset', () => {
   });
 
   it('needs the window and the hour before it', () => {
-    const v = Array.from({ length: 17 }, (_, k) => k);
-    expect(fitRampOnset(v, 16, 300, 1)).toBeUndefined(); // 6 samples + 12 before = 18 > 17
-    expect(fitRampOnset([...v, 17], 17, 300, 1)).toBeDefined();
+    const v = Array.from({ length: 15 }, (_, k) => k);
+    expect(fitRampOnset(v, 14, 300, 1)).toBeUndefined(); // 4 samples + 12 before = 16 > 15
+    expect(fitRampOnset([...v, 15], 15, 300, 1)).toBeDefined();
   });
 });
 

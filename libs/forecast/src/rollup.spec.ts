@@ -35,6 +35,22 @@ describe('rollUp', () => {
     expect(m.get('h2')!.horizons[0].upper).toBe(6);
     expect(rollUp([])).toBeUndefined();
   });
+  it('risingUpper widens the sum by the rising parts only, and nests', () => {
+    const rising = { level: 100, slope: 1, slopeSe: 0.1, sinceSeconds: 1800, noise: 5 };
+    const flat = { ...rising, slope: 0 };
+    const a = { ...parts[0], ramp: rising }; // upper half-width 30
+    const b = { ...parts[1], ramp: flat }; // upper half-width 40, not rising
+    const host = rollUp([a, b], 0)!.horizons[0];
+    expect(host.upper).toBeCloseTo(300 + Math.hypot(30, 40), 9);
+    expect(host.risingUpper).toBeCloseTo(330, 9);
+    // nothing rising: the point
+    expect(rollUp([{ ...a, ramp: flat }, b])!.horizons[0].risingUpper).toBe(300);
+    // a rollup of rollups takes each part's own risingUpper
+    const hostF = rollUp([a, b], 0)!;
+    const cluster = rollUp([hostF, hostF], 1)!.horizons[0];
+    expect(cluster.risingUpper).toBeCloseTo(660, 9);
+  });
+
   it('sums the ceilings when every part has one', () => {
     expect(
       rollUp([

@@ -254,6 +254,44 @@ describe('evaluateTrigger', () => {
     ).toBeUndefined();
   });
 
+  it('while an onset is under way, opens on the upper bound of what is rising, and not without an onset', () => {
+    // flat at 3000 (+-20) for 2.5 h, then rising 100 per 5 min for the last 40 min: the onset's own line reaches
+    // ~5000 in 1 h, far below the threshold (8000); the 1 h upper bound (9000) crosses it
+    const series = (rise: number) =>
+      Array.from({ length: 38 }, (_, k) => 3000 + (k % 2 ? 20 : -20) + (k >= 30 ? rise * (k - 29) : 0));
+    const withOnset = (v: number[], f: SeriesForecast = fc(9000, 7000)): SeriesForecast => ({
+      ...f,
+      ramp: fitRampOnset(v, v.length - 1, 300, noiseScale(v, v.length - 1)!),
+    });
+    const only = { trendLookaheadSeconds: 0, shortTrendLookaheadSeconds: 0 };
+    const ramping = withOnset(series(100));
+    const d = evaluateTrigger(
+      host,
+      { cpuMhz: ramping },
+      0,
+      { ...INITIAL_TRIGGER_STATE, onsetStreak: 1 },
+      only,
+    );
+    expect(d.action).toBe('open');
+    expect(d.breach?.source).toBe('onset-upper');
+    expect(d.breach?.upper).toBe(9000);
+    expect(d.explanation).toMatch(/ramping since \d+ min ago .* upper bound of what is rising reaches 9000/);
+    // the same bounds on a flat series: no onset, so the upper bound alone does not count (breachOn 'point')
+    expect(
+      evaluateTrigger(host, { cpuMhz: withOnset(series(0)) }, 0, undefined, only).breach,
+    ).toBeUndefined();
+    // a rollup whose rising part's spread stays under the line: its risingUpper, not its upper, is watched
+    const rollup = withOnset(series(100), {
+      ...fc(9000, 7000),
+      horizons: fc(9000, 7000).horizons.map((h) => ({ ...h, risingUpper: h.point + 500 })),
+    });
+    expect(evaluateTrigger(host, { cpuMhz: rollup }, 0, undefined, only).breach).toBeUndefined();
+    expect(
+      evaluateTrigger(host, { cpuMhz: ramping }, 0, undefined, { ...only, onsetUpperLookaheadSeconds: 0 })
+        .breach,
+    ).toBeUndefined();
+  });
+
   it('accepts a state stored before the ramp detector (no trendStreak)', () => {
     const old: TriggerState = { open: false, breachStreak: 1, clearStreak: 0 };
     const d = evaluateTrigger(host, { cpuMhz: fc(11000, 11000) }, 0, old);

@@ -52,6 +52,14 @@ export interface TriggerParams {
    * ahead; 0 turns it off. Sees a young ramp the resistant lines still take for noise or a step.
    */
   onsetLookaheadSeconds: number;
+  /**
+   * onset detector, second test: while the onset is significant, the forecast's upper bound (a rollup's
+   * risingUpper: only its rising parts' spread) crossing the threshold within this lookahead is a breach too; 0
+   * turns it off. A ramp that has lifted a bursty or idling VM part of the way makes its next burst, or its return
+   * to its busy level, cross the line before the ramp's own line would. Without a significant onset the upper
+   * bound alone is not used: on bursty series it crosses all the time (docs/benchmarks.md).
+   */
+  onsetUpperLookaheadSeconds: number;
   /** the onset's slope must be at least this many standard errors (noise floored by noiseFloorShare) */
   onsetMinT: number;
   /** consecutive evaluations with an onset breach before an event opens */
@@ -84,6 +92,7 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   shortTrendMinHalfSlopeRatio: 0.5,
   shortTrendConfirmations: 2,
   onsetLookaheadSeconds: 3600,
+  onsetUpperLookaheadSeconds: 3600,
   onsetMinT: 4,
   onsetConfirmations: 2,
   noiseFloorShare: 0.005,
@@ -121,9 +130,10 @@ export interface Breach {
   metric: TriggerMetric;
   /**
    * 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent (2 h) ramp extrapolated;
-   * 'short-trend': the last 45 min's fast ramp extrapolated; 'onset': the best recent ramp onset extrapolated
+   * 'short-trend': the last 45 min's fast ramp extrapolated; 'onset': the best recent ramp onset extrapolated;
+   * 'onset-upper': a significant onset under way and the upper bound (of what is rising) crossing
    */
-  source?: 'forecast' | 'trend' | 'short-trend' | 'onset';
+  source?: 'forecast' | 'trend' | 'short-trend' | 'onset' | 'onset-upper';
   horizonSeconds: number;
   /** the value that crossed: the forecast's point or upper bound, or the extrapolated trend */
   upper: number;
@@ -148,7 +158,7 @@ function firstBreach(
   share: number,
   lookahead: number,
   current: number | undefined,
-  on: 'point' | 'upper',
+  on: 'point' | 'upper' | 'rising-upper',
 ): Breach | undefined {
   const threshold = share * capacity;
   const top = f.ceiling ?? Infinity;
@@ -158,7 +168,7 @@ function firstBreach(
   let prevT = 0;
   let prevU = current;
   for (const h of hs) {
-    const u = Math.min(top, on === 'point' ? h.point : h.upper);
+    const u = Math.min(top, on === 'point' ? h.point : on === 'upper' ? h.upper : (h.risingUpper ?? h.upper));
     if (u > threshold) {
       let crossing = h.horizonSeconds;
       if (prevU !== undefined && prevU < threshold)
@@ -249,6 +259,26 @@ function onsetBreach(
 }
 
 /**
+ * Onset detector's second test: a significant onset is under way and the upper bound (a rollup's risingUpper)
+ * crosses the threshold within `lookahead`.
+ */
+function onsetUpperBreach(
+  metric: TriggerMetric,
+  f: SeriesForecast,
+  capacity: number,
+  share: number,
+  lookahead: number,
+  minT: number,
+  floorShare: number,
+  current: number | undefined,
+): Breach | undefined {
+  if (!f.ramp || lookahead <= 0 || !onsetSignificant(f.ramp, share * capacity, minT, floorShare))
+    return undefined;
+  const b = firstBreach(metric, f, capacity, share, lookahead, current, 'rising-upper');
+  return b && { ...b, source: 'onset-upper' };
+}
+
+/**
  * Decide whether to open, keep, or close a forecast_shortage for one target. Pure: the caller stores the
  * returned state and passes it back at the next evaluation. Opens after `confirmations` consecutive
  * evaluations whose point forecast (or upper bound, `breachOn`) within the lookahead exceeds safe utilisation,
@@ -256,7 +286,8 @@ function onsetBreach(
  * `trendLookaheadSeconds` ahead exceeds it, or after `shortTrendConfirmations` whose fast 45-min ramp
  * (SeriesForecast.shortTrend, at least `shortTrendMinSlopeShare` of the threshold per hour) extrapolated
  * `shortTrendLookaheadSeconds` ahead exceeds it, or after `onsetConfirmations` whose significant ramp onset
- * (SeriesForecast.ramp) extrapolated `onsetLookaheadSeconds` ahead exceeds it. Nothing is extrapolated above the
+ * (SeriesForecast.ramp) extrapolated `onsetLookaheadSeconds` ahead exceeds it or during which the upper bound
+ * within `onsetUpperLookaheadSeconds` does (onsetUpperBreach). Nothing is extrapolated above the
  * series' ceiling (a VM's configured size). Closes after `clearConfirmations` consecutive ones with all of them
  * below safe utilisation less the hysteresis, once open long enough.
  */
@@ -324,6 +355,17 @@ export function evaluateTrigger(
         f.ceiling,
       ),
     );
+    const ob = onsetUpperBreach(
+      metric,
+      f,
+      cap,
+      share,
+      p.onsetUpperLookaheadSeconds,
+      p.onsetMinT,
+      p.noiseFloorShare,
+      current[metric],
+    );
+    oBreach = sooner(oBreach, ob);
     const clearLevel = (share - p.hysteresis) * cap;
     const top = f.ceiling ?? Infinity;
     const maxUpper = Math.max(
@@ -348,7 +390,24 @@ export function evaluateTrigger(
       r && p.onsetLookaheadSeconds > 0 && onsetSignificant(r, share * cap, p.onsetMinT, p.noiseFloorShare)
         ? Math.min(top, r.level + r.slope * p.onsetLookaheadSeconds)
         : -Infinity;
-    if (maxUpper >= clearLevel || trendAt >= clearLevel || shortAt >= clearLevel || onsetAt >= clearLevel)
+    // and, while an onset is significant, the upper bound the second onset test watches
+    const onsetUpperAt =
+      r &&
+      p.onsetUpperLookaheadSeconds > 0 &&
+      onsetSignificant(r, share * cap, p.onsetMinT, p.noiseFloorShare)
+        ? Math.max(
+            ...f.horizons
+              .filter((h) => h.horizonSeconds <= p.onsetUpperLookaheadSeconds)
+              .map((h) => Math.min(top, h.risingUpper ?? h.upper)),
+          )
+        : -Infinity;
+    if (
+      maxUpper >= clearLevel ||
+      trendAt >= clearLevel ||
+      shortAt >= clearLevel ||
+      onsetAt >= clearLevel ||
+      onsetUpperAt >= clearLevel
+    )
       belowClear = false;
     peak += `${peak ? ', ' : ''}${metric} ${what} ${Math.round(maxUpper)} of ${Math.round(cap)} (${((100 * maxUpper) / cap).toFixed(0)}%)`;
   }
@@ -381,7 +440,7 @@ export function evaluateTrigger(
       ? (next.trendStreak ?? 0)
       : b.source === 'short-trend'
         ? (next.shortTrendStreak ?? 0)
-        : b.source === 'onset'
+        : b.source === 'onset' || b.source === 'onset-upper'
           ? (next.onsetStreak ?? 0)
           : next.breachStreak;
   const needOf = (b: Breach) =>
@@ -389,16 +448,18 @@ export function evaluateTrigger(
       ? p.trendConfirmations
       : b.source === 'short-trend'
         ? p.shortTrendConfirmations
-        : b.source === 'onset'
+        : b.source === 'onset' || b.source === 'onset-upper'
           ? p.onsetConfirmations
           : p.confirmations;
   const pct = (target.safeUtilization * 100).toFixed(0);
   const describe = (b: Breach) =>
-    (b.source === 'onset'
-      ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise): reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
-      : b.source === 'trend' || b.source === 'short-trend'
-        ? `${b.metric} rising ${b.source === 'trend' ? 'steadily' : 'fast'}: the last ${Math.round(((b.source === 'trend' ? forecasts[b.metric]?.trend : forecasts[b.metric]?.shortTrend)?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
-        : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
+    (b.source === 'onset-upper'
+      ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise) and the ${Math.round(100 * (forecasts[b.metric]?.coverage ?? 0.9))}% upper bound of what is rising reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`
+      : b.source === 'onset'
+        ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise): reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+        : b.source === 'trend' || b.source === 'short-trend'
+          ? `${b.metric} rising ${b.source === 'trend' ? 'steadily' : 'fast'}: the last ${Math.round(((b.source === 'trend' ? forecasts[b.metric]?.trend : forecasts[b.metric]?.shortTrend)?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+          : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
     `, crossing expected in ~${Math.round(b.crossingInSeconds / 60)} min` +
     (b.crossingInSeconds < p.minLeadSeconds
       ? ` (late: less than ${p.minLeadSeconds / 60} min of warning)`

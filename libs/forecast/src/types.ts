@@ -26,6 +26,12 @@ export interface HorizonForecast {
   point: number;
   lower: number;
   upper: number;
+  /**
+   * a rollup's point plus the interval half-widths of its rising parts only (those whose onset fit is significant,
+   * ramp.ts isRising): how high the sum may go if what is ramping bursts while the rest keeps to its forecast.
+   * Absent on a component, whose own upper bound is that. Used by the trigger's onset detector.
+   */
+  risingUpper?: number;
 }
 
 export interface SeriesForecast {
