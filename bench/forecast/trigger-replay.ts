@@ -250,6 +250,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
           lead: fired < 0 ? null : (crossing - fired) * 5,
           stepDriven,
           levelShare: +(level / threshold).toFixed(2),
+          openBeforeRampStart: preOpen,
         }),
       );
   }
