@@ -6,8 +6,8 @@ import {
   median,
   STEPS_PER_DAY,
   DEFAULT_TRIGGER,
+  parseTriggerParams,
   type CapacityTarget,
-  type TriggerParams,
   type TriggerState,
   recentTrend,
   type PreparedSeries,
@@ -45,31 +45,11 @@ function positive(args: Args, flag: string, fallback: number): number {
   return v;
 }
 
-/** --trigger-params: a JSON object of TriggerParams overrides; unknown keys and bad JSON are errors that say so. */
-function triggerParams(raw: string | undefined): Partial<TriggerParams> {
-  if (raw === undefined) return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch (e) {
-    throw new Error(
-      `--trigger-params: not JSON (${(e as Error).message}); e.g. '{"onsetLookaheadSeconds":0}'`,
-    );
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new Error(`--trigger-params: expected a JSON object, e.g. '{"onsetLookaheadSeconds":0}'`);
-  const unknown = Object.keys(v).filter((k) => !(k in DEFAULT_TRIGGER));
-  if (unknown.length)
-    throw new Error(
-      `--trigger-params: unknown ${unknown.join(', ')}; the parameters are ${Object.keys(DEFAULT_TRIGGER).join(', ')}`,
-    );
-  return v;
-}
-
 export async function runTrigger(files: string[], args: Args): Promise<Record<string, unknown>> {
   const rampHours = positive(args, 'ramp-hours', 3);
   // e.g. --trigger-params '{"breachOn":"upper","trendLookaheadSeconds":0}' replays the trigger without the ramp detector
-  const params = triggerParams(args.extra['trigger-params']);
+  const rawParams = args.extra['trigger-params'];
+  const params = rawParams === undefined ? {} : parseTriggerParams(rawParams, '--trigger-params');
   const p = { ...DEFAULT_TRIGGER, ...params };
   // e.g. --short-trend-slots 6: the fast-ramp detector's window (default SHORT_TREND_WINDOW_SLOTS, 9 = 45 min)
   const shortSlots = args.extra['short-trend-slots'] ? positive(args, 'short-trend-slots', 9) : undefined;

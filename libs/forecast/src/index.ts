@@ -10,6 +10,7 @@ export * from './evaluate';
 export * from './rollup';
 export * from './scenario-forecast';
 export * from './trigger';
+export * from './trigger-params';
 export * from './trend';
 export * from './ramp';
 export * from './power-forecast';

@@ -72,7 +72,8 @@ describe('forecast pipeline on real PostgreSQL', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ migrate: true });
     await seed(db, now);
-    pipeline = new ForecastPipelineService(db.dataSource);
+    // a configured override (LAYERSHIFT_FORECAST_TRIGGER) that changes nothing below but is recorded with each event
+    pipeline = new ForecastPipelineService(db.dataSource, { forecastTrigger: { minOpenSeconds: 7200 } });
   });
   afterAll(async () => {
     await db?.drop();
@@ -131,6 +132,11 @@ describe('forecast pipeline on real PostgreSQL', () => {
     ]);
     expect(await forecasts.countBy({ scope: 'cluster', key: 'cl-ramp' })).toBeGreaterThan(0);
     expect(events.find((e) => e.device === 'host-hot')?.detail).toMatch(/host-hot/);
+    // the event records the parameters it was decided with: the defaults and the configured override
+    const raw = events.find((e) => e.device === 'host-hot')?.raw as {
+      raw: { params: { minOpenSeconds: number; onsetMinT: number } };
+    };
+    expect(raw.raw.params).toMatchObject({ minOpenSeconds: 7200, onsetMinT: 4 });
   });
 
   it("feeds the scenario's forecast section: the upper bound for critical components, the point for the others", async () => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, MoreThanOrEqual } from 'typeorm';
 import type { DeviceKind } from '@app/domain';
 import {
@@ -15,6 +15,7 @@ import {
   type Metric,
   type SeriesForecast,
   type TriggerMetric,
+  type TriggerParams,
   type TriggerState,
 } from '@app/forecast';
 import {
@@ -29,6 +30,8 @@ import {
   SyncStateEntity,
   UpsEntity,
 } from '@app/persistence';
+import type { AppConfig } from '../platform/config';
+import { APP_CONFIG } from '../platform/tokens';
 
 export const FORECAST_METRICS: readonly Metric[] = ['cpuMhz', 'memMb'];
 /** Days of samples a model is trained on, and the history a forecast reads (weekly lags need 8 days). */
@@ -60,7 +63,15 @@ interface Watched {
 @Injectable()
 export class ForecastPipelineService {
   private readonly log = new Logger(ForecastPipelineService.name);
-  constructor(private readonly dataSource: DataSource) {}
+  /** the trigger's parameters: DEFAULT_TRIGGER with the configured overrides (LAYERSHIFT_FORECAST_TRIGGER) */
+  private readonly triggerParams: Partial<TriggerParams>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'forecastTrigger'>,
+  ) {
+    this.triggerParams = config?.forecastTrigger ?? {};
+  }
 
   private async samples(entityId: string, metric: Metric, since: Date) {
     const rows = await this.dataSource.getRepository(MetricSampleEntity).find({
@@ -274,7 +285,7 @@ export class ForecastPipelineService {
       const stream = target.deviceKind === 'host' ? target.id : `${target.deviceKind}:${target.id}`;
       const stored = await states.findOneBy({ vcenter: 'forecast-trigger', stream });
       const state = stored ? (JSON.parse(stored.version) as TriggerState) : INITIAL_TRIGGER_STATE;
-      const decision = evaluateTrigger(target, forecasts, now.getTime() / 1000, state);
+      const decision = evaluateTrigger(target, forecasts, now.getTime() / 1000, state, this.triggerParams);
       this.log.debug(`trigger ${decision.action}: ${decision.explanation}`);
       await states.save({ vcenter: 'forecast-trigger', stream, version: JSON.stringify(decision.state) });
       const dedupKey = `forecast:${stream}`;

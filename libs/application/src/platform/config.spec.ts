@@ -18,6 +18,7 @@ describe('loadConfig', () => {
         API_PORT: '99999',
         LOG_LEVEL: 'loud',
         VCENTER_URL: 'https://vc.example',
+        LAYERSHIFT_FORECAST_TRIGGER: '{"onsetMinT":"4"}',
       });
       throw new Error('should refuse');
     } catch (e) {
@@ -30,7 +31,17 @@ describe('loadConfig', () => {
       expect(text).toMatch(/VCENTER_PASSWORD_FILE .*is missing/);
       expect(text).toMatch(/VCENTER_USERNAME is missing/);
       expect(text).toMatch(/neither VCENTER_THUMBPRINT nor VCENTER_CA_FILE/);
+      expect(text).toMatch(/LAYERSHIFT_FORECAST_TRIGGER: onsetMinT must be a number >= 0, got "4"/);
     }
+  });
+
+  it('takes trigger overrides from LAYERSHIFT_FORECAST_TRIGGER', () => {
+    expect(loadConfig({ LAYERSHIFT_API_TOKENS: TOKEN }).forecastTrigger).toEqual({});
+    const c = loadConfig({
+      LAYERSHIFT_API_TOKENS: TOKEN,
+      LAYERSHIFT_FORECAST_TRIGGER: '{"onsetUpperLookaheadSeconds":0}',
+    });
+    expect(c.forecastTrigger).toEqual({ onsetUpperLookaheadSeconds: 0 });
   });
 
   it('never shows secrets in the redacted view', () => {

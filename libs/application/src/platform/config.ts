@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseTriggerParams, type TriggerParams } from '@app/forecast';
 
 /**
  * Configuration of both processes, read once from the environment at start-up. Every problem is reported at once,
@@ -20,6 +21,8 @@ export interface AppConfig {
   snmp: { enabled: boolean; env: Record<string, string | undefined> };
   /** manual: every plan waits for an operator; auto: plans for on-battery events run without waiting. */
   approvalPolicy: 'manual' | 'auto';
+  /** overrides of the proactive trigger's parameters (LAYERSHIFT_FORECAST_TRIGGER, JSON; docs/forecast.md) */
+  forecastTrigger: Partial<TriggerParams>;
 }
 
 export interface VcenterConfig {
@@ -155,7 +158,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('SNMP_'))),
     },
     approvalPolicy: r.oneOf('LAYERSHIFT_APPROVAL', ['manual', 'auto'] as const, 'manual'),
+    forecastTrigger: {},
   };
+  const triggerRaw = r.optional('LAYERSHIFT_FORECAST_TRIGGER');
+  if (triggerRaw !== undefined) {
+    try {
+      config.forecastTrigger = parseTriggerParams(triggerRaw, 'LAYERSHIFT_FORECAST_TRIGGER');
+    } catch (e) {
+      r.problems.push((e as Error).message);
+    }
+  }
 
   const vcUrl = r.optional('VCENTER_URL');
   if (vcUrl) {
@@ -204,6 +216,7 @@ export function redactedConfig(c: AppConfig): Record<string, unknown> {
     worker: c.worker,
     snmp: { enabled: c.snmp.enabled, port: c.snmp.env.SNMP_TRAP_PORT ?? '1162' },
     approvalPolicy: c.approvalPolicy,
+    forecastTrigger: c.forecastTrigger,
     vcenter: c.vcenter
       ? {
           url: safeUrl(c.vcenter.url),

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseTriggerParams } from './trigger-params';
+
+describe('parseTriggerParams', () => {
+  it('returns the overrides given', () => {
+    expect(parseTriggerParams('{"onsetUpperLookaheadSeconds":0,"breachOn":"upper"}', 'X')).toEqual({
+      onsetUpperLookaheadSeconds: 0,
+      breachOn: 'upper',
+    });
+    expect(parseTriggerParams('{}', 'X')).toEqual({});
+  });
+
+  it('names the source, the parameter and the fix', () => {
+    expect(() => parseTriggerParams('{onsetMinT:3}', 'LAYERSHIFT_FORECAST_TRIGGER')).toThrow(
+      /^LAYERSHIFT_FORECAST_TRIGGER: not JSON .*e\.g\./,
+    );
+    expect(() => parseTriggerParams('[1]', 'X')).toThrow(/X: expected a JSON object/);
+    expect(() => parseTriggerParams('{"onsetMinTee":3}', 'X')).toThrow(
+      /unknown onsetMinTee; the parameters are breachOn, confirmations, .*onsetMinT/,
+    );
+    expect(() => parseTriggerParams('{"onsetMinT":"4","breachOn":"max"}', 'X')).toThrow(
+      /onsetMinT must be a number >= 0, got "4"; breachOn must be "point" or "upper", got "max"|breachOn must be "point" or "upper", got "max"; onsetMinT must be a number >= 0, got "4"/,
+    );
+    expect(() => parseTriggerParams('{"hysteresis":-1}', 'X')).toThrow(/hysteresis must be a number >= 0/);
+  });
+});

@@ -1,0 +1,35 @@
+import { DEFAULT_TRIGGER, type TriggerParams } from './trigger';
+
+/**
+ * Overrides of the proactive trigger's parameters from JSON (the worker's LAYERSHIFT_FORECAST_TRIGGER, the
+ * harness's --trigger-params). Every problem is named with `source` and the fix: bad JSON, not an object, an unknown
+ * parameter (the known ones listed), a value of the wrong kind. Returns only what was given.
+ */
+export function parseTriggerParams(raw: string, source: string): Partial<TriggerParams> {
+  const example = `e.g. '{"onsetUpperLookaheadSeconds":0}'`;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`${source}: not JSON (${(e as Error).message}); ${example}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error(`${source}: expected a JSON object, ${example}`);
+  const given = v as Record<string, unknown>;
+  const problems: string[] = [];
+  const unknown = Object.keys(given).filter((k) => !(k in DEFAULT_TRIGGER));
+  if (unknown.length)
+    problems.push(
+      `unknown ${unknown.join(', ')}; the parameters are ${Object.keys(DEFAULT_TRIGGER).join(', ')}`,
+    );
+  for (const [k, x] of Object.entries(given)) {
+    if (!(k in DEFAULT_TRIGGER)) continue;
+    if (k === 'breachOn') {
+      if (x !== 'point' && x !== 'upper')
+        problems.push(`breachOn must be "point" or "upper", got ${JSON.stringify(x)}`);
+    } else if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+      problems.push(`${k} must be a number >= 0, got ${JSON.stringify(x)}`);
+  }
+  if (problems.length) throw new Error(`${source}: ${problems.join('; ')}`);
+  return given;
+}
