@@ -129,6 +129,24 @@ describe('evaluateTrigger', () => {
     expect(actions[1].explanation).toMatch(/rising steadily.*crossing expected in ~80 min/);
   });
 
+  it('while the 2 h line rises steadily, opens on the upper bound within 4 h, and not on a step', () => {
+    // 900/h from 6000: the line stays under 8000 for 2 h; the 4 h upper bound (9000) crosses
+    const line = { windowSeconds: 7200, level: 6000, slope: perHour(900) };
+    const slow = { ...fc(5000, 9000), trend: { ...line, leftSlope: perHour(900), rightSlope: perHour(900) } };
+    const d = evaluateTrigger(host, { cpuMhz: slow }, 0, { ...INITIAL_TRIGGER_STATE, trendStreak: 1 });
+    expect(d.action).toBe('open');
+    expect(d.breach).toMatchObject({ source: 'trend-upper', horizonSeconds: 14400, upper: 9000 });
+    expect(d.explanation).toMatch(
+      /rising steadily for 120 min \(900\/h\) and the 90% upper bound .* at \+4 h/,
+    );
+    // a step (one half-slope flat) under the same bounds: the upper bound alone does not count
+    const step = { ...slow, trend: { ...line, leftSlope: perHour(1800), rightSlope: 0 } };
+    expect(evaluateTrigger(host, { cpuMhz: step }, 0).breach).toBeUndefined();
+    expect(
+      evaluateTrigger(host, { cpuMhz: slow }, 0, undefined, { trendUpperLookaheadSeconds: 0 }).breach,
+    ).toBeUndefined();
+  });
+
   it('ignores a step (one half-slope flat), a falling trend, and a ramp that stays below within 2 h', () => {
     const step = withTrend({
       windowSeconds: 7200,

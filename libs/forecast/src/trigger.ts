@@ -36,6 +36,13 @@ export interface TriggerParams {
   /** consecutive evaluations with a trend breach before an event opens */
   trendConfirmations: number;
   /**
+   * ramp detector, second test: while the 2 h line rises steadily (the half-slope test), the forecast's upper
+   * bound (a rollup's risingUpper) crossing the threshold within this lookahead is a breach too (same streak and
+   * confirmations); 0 turns it off. A slow ramp that has lifted a VM for hours makes its next burst, or its return
+   * to its busy level, cross the line long before the line itself does.
+   */
+  trendUpperLookaheadSeconds: number;
+  /**
    * fast-ramp detector: the short trend (SeriesForecast.shortTrend, resistant line over the last 45 min)
    * extrapolated this far ahead; 0 turns it off. Opens on its own: a 1-hour ramp looks like a step to the 2 h
    * window until it is nearly over.
@@ -87,6 +94,7 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   trendLookaheadSeconds: 2 * 3600,
   trendMinHalfSlopeRatio: 0.5,
   trendConfirmations: 2,
+  trendUpperLookaheadSeconds: 4 * 3600,
   shortTrendLookaheadSeconds: 3600,
   shortTrendMinSlopeShare: 0,
   shortTrendMinHalfSlopeRatio: 0.5,
@@ -131,9 +139,10 @@ export interface Breach {
   /**
    * 'forecast': the model's point (or upper bound) at a horizon; 'trend': the recent (2 h) ramp extrapolated;
    * 'short-trend': the last 45 min's fast ramp extrapolated; 'onset': the best recent ramp onset extrapolated;
-   * 'onset-upper': a significant onset under way and the upper bound (of what is rising) crossing
+   * 'onset-upper' / 'trend-upper': a significant onset / a steady 2 h rise under way and the upper bound (of what
+   * is rising) crossing
    */
-  source?: 'forecast' | 'trend' | 'short-trend' | 'onset' | 'onset-upper';
+  source?: 'forecast' | 'trend' | 'short-trend' | 'onset' | 'onset-upper' | 'trend-upper';
   horizonSeconds: number;
   /** the value that crossed: the forecast's point or upper bound, or the extrapolated trend */
   upper: number;
@@ -189,6 +198,12 @@ function firstBreach(
   return undefined;
 }
 
+/** A steady rise: the line and both half-slopes positive, the smaller at least minRatio of the larger (a step fails). */
+function steadyRise(t: RecentTrend | undefined, minRatio: number): t is RecentTrend {
+  if (!t || !(t.slope > 0) || !(t.leftSlope > 0) || !(t.rightSlope > 0)) return false;
+  return Math.min(t.leftSlope, t.rightSlope) >= minRatio * Math.max(t.leftSlope, t.rightSlope);
+}
+
 /**
  * Ramp detector: the recent resistant line (SeriesForecast.trend) extrapolated `lookahead` ahead crosses the
  * threshold, rising steadily: both half-slopes positive and alike (ratio >= minRatio), which a step up (one
@@ -205,8 +220,7 @@ function trendBreach(
   minSlopeShare = 0,
   ceiling = Infinity,
 ): Breach | undefined {
-  if (!t || lookahead <= 0 || !(t.slope > 0) || !(t.leftSlope > 0) || !(t.rightSlope > 0)) return undefined;
-  if (Math.min(t.leftSlope, t.rightSlope) < minRatio * Math.max(t.leftSlope, t.rightSlope)) return undefined;
+  if (lookahead <= 0 || !steadyRise(t, minRatio)) return undefined;
   const threshold = share * capacity;
   // a minimum rise per hour relative to the threshold (the short window's noise is a small slope)
   if (t.slope * 3600 < minSlopeShare * threshold) return undefined;
@@ -283,7 +297,8 @@ function onsetUpperBreach(
  * returned state and passes it back at the next evaluation. Opens after `confirmations` consecutive
  * evaluations whose point forecast (or upper bound, `breachOn`) within the lookahead exceeds safe utilisation,
  * or after `trendConfirmations` consecutive ones whose steady recent ramp (SeriesForecast.trend) extrapolated
- * `trendLookaheadSeconds` ahead exceeds it, or after `shortTrendConfirmations` whose fast 45-min ramp
+ * `trendLookaheadSeconds` ahead exceeds it or during which the upper bound within `trendUpperLookaheadSeconds`
+ * does, or after `shortTrendConfirmations` whose fast 45-min ramp
  * (SeriesForecast.shortTrend, at least `shortTrendMinSlopeShare` of the threshold per hour) extrapolated
  * `shortTrendLookaheadSeconds` ahead exceeds it, or after `onsetConfirmations` whose significant ramp onset
  * (SeriesForecast.ramp) extrapolated `onsetLookaheadSeconds` ahead exceeds it or during which the upper bound
@@ -330,6 +345,19 @@ export function evaluateTrigger(
       f.ceiling,
     );
     tBreach = sooner(tBreach, tb);
+    const steady = steadyRise(f.trend, p.trendMinHalfSlopeRatio);
+    if (steady && p.trendUpperLookaheadSeconds > 0) {
+      const b = firstBreach(
+        metric,
+        f,
+        cap,
+        share,
+        p.trendUpperLookaheadSeconds,
+        current[metric],
+        'rising-upper',
+      );
+      if (b) tBreach = sooner(tBreach, { ...b, source: 'trend-upper' });
+    }
     const sb = trendBreach(
       metric,
       f.shortTrend,
@@ -390,23 +418,31 @@ export function evaluateTrigger(
       r && p.onsetLookaheadSeconds > 0 && onsetSignificant(r, share * cap, p.onsetMinT, p.noiseFloorShare)
         ? Math.min(top, r.level + r.slope * p.onsetLookaheadSeconds)
         : -Infinity;
-    // and, while an onset is significant, the upper bound the second onset test watches
+    // and, while an onset is significant or the 2 h line rises steadily, the upper bounds their second tests watch
+    const risingUpperWithin = (lookahead: number) =>
+      Math.max(
+        -Infinity,
+        ...f.horizons
+          .filter((h) => h.horizonSeconds <= lookahead)
+          .map((h) => Math.min(top, h.risingUpper ?? h.upper)),
+      );
     const onsetUpperAt =
       r &&
       p.onsetUpperLookaheadSeconds > 0 &&
       onsetSignificant(r, share * cap, p.onsetMinT, p.noiseFloorShare)
-        ? Math.max(
-            ...f.horizons
-              .filter((h) => h.horizonSeconds <= p.onsetUpperLookaheadSeconds)
-              .map((h) => Math.min(top, h.risingUpper ?? h.upper)),
-          )
+        ? risingUpperWithin(p.onsetUpperLookaheadSeconds)
+        : -Infinity;
+    const trendUpperAt =
+      steady && p.trendUpperLookaheadSeconds > 0
+        ? risingUpperWithin(p.trendUpperLookaheadSeconds)
         : -Infinity;
     if (
       maxUpper >= clearLevel ||
       trendAt >= clearLevel ||
       shortAt >= clearLevel ||
       onsetAt >= clearLevel ||
-      onsetUpperAt >= clearLevel
+      onsetUpperAt >= clearLevel ||
+      trendUpperAt >= clearLevel
     )
       belowClear = false;
     peak += `${peak ? ', ' : ''}${metric} ${what} ${Math.round(maxUpper)} of ${Math.round(cap)} (${((100 * maxUpper) / cap).toFixed(0)}%)`;
@@ -436,7 +472,7 @@ export function evaluateTrigger(
     .filter(([b, c]) => b && (c || !anyConfirmed))
     .reduce<Breach | undefined>((a, [b]) => sooner(a, b), undefined);
   const streakOf = (b: Breach) =>
-    b.source === 'trend'
+    b.source === 'trend' || b.source === 'trend-upper'
       ? (next.trendStreak ?? 0)
       : b.source === 'short-trend'
         ? (next.shortTrendStreak ?? 0)
@@ -444,7 +480,7 @@ export function evaluateTrigger(
           ? (next.onsetStreak ?? 0)
           : next.breachStreak;
   const needOf = (b: Breach) =>
-    b.source === 'trend'
+    b.source === 'trend' || b.source === 'trend-upper'
       ? p.trendConfirmations
       : b.source === 'short-trend'
         ? p.shortTrendConfirmations
@@ -452,14 +488,17 @@ export function evaluateTrigger(
           ? p.onsetConfirmations
           : p.confirmations;
   const pct = (target.safeUtilization * 100).toFixed(0);
+  const bound = (m: TriggerMetric) => `${Math.round(100 * (forecasts[m]?.coverage ?? 0.9))}% upper bound`;
   const describe = (b: Breach) =>
-    (b.source === 'onset-upper'
-      ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise) and the ${Math.round(100 * (forecasts[b.metric]?.coverage ?? 0.9))}% upper bound of what is rising reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`
-      : b.source === 'onset'
-        ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise): reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
-        : b.source === 'trend' || b.source === 'short-trend'
-          ? `${b.metric} rising ${b.source === 'trend' ? 'steadily' : 'fast'}: the last ${Math.round(((b.source === 'trend' ? forecasts[b.metric]?.trend : forecasts[b.metric]?.shortTrend)?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
-          : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
+    (b.source === 'trend-upper'
+      ? `${b.metric} rising steadily for ${Math.round((forecasts[b.metric]?.trend?.windowSeconds ?? 0) / 60)} min (${((forecasts[b.metric]?.trend?.slope ?? 0) * 3600).toFixed(0)}/h) and the ${bound(b.metric)} of what is rising reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`
+      : b.source === 'onset-upper'
+        ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise) and the ${bound(b.metric)} of what is rising reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`
+        : b.source === 'onset'
+          ? `${b.metric} ramping since ${Math.round((forecasts[b.metric]?.ramp?.sinceSeconds ?? 0) / 60)} min ago (${((forecasts[b.metric]?.ramp?.slope ?? 0) * 3600).toFixed(0)}/h, more than ${p.onsetMinT} standard errors of its noise): reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+          : b.source === 'trend' || b.source === 'short-trend'
+            ? `${b.metric} rising ${b.source === 'trend' ? 'steadily' : 'fast'}: the last ${Math.round(((b.source === 'trend' ? forecasts[b.metric]?.trend : forecasts[b.metric]?.shortTrend)?.windowSeconds ?? 0) / 60)} min's trend reaches ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) within +${b.horizonSeconds / 3600} h`
+            : `${b.metric} ${what} ${Math.round(b.upper)} > ${pct}% of capacity (${Math.round(b.threshold)}) at +${b.horizonSeconds / 3600} h`) +
     `, crossing expected in ~${Math.round(b.crossingInSeconds / 60)} min` +
     (b.crossingInSeconds < p.minLeadSeconds
       ? ` (late: less than ${p.minLeadSeconds / 60} min of warning)`
