@@ -146,7 +146,11 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     const vmValues = series.map((x) => x.values);
     const ctxs = series.map((x, v) => model(v, replayFrom).prepare(x.values, x.start, x.stepSeconds));
     let state: TriggerState = INITIAL_TRIGGER_STATE;
+    // the ramp replay starts 6 h before the ramp with the back-off the unmodified replay had then
+    const t0 = 60 * STEPS_PER_DAY + ((first * 37) % STEPS_PER_DAY);
+    let backoffAtWarmup: number | undefined;
     for (let i = replayFrom; i < n; i++) {
+      if (i === t0 - 6 * 12) backoffAtWarmup = state.backoffUntil;
       const fc = hostForecast(ctxs, vmValues, vmCeilings, i);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: y[i],
@@ -167,7 +171,6 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     g.vmWeeks += (n - replayFrom) / (7 * STEPS_PER_DAY);
 
     // injected ramp, on the host's first VM
-    const t0 = 60 * STEPS_PER_DAY + ((first * 37) % STEPS_PER_DAY);
     if (t0 + 2 * STEPS_PER_DAY >= n) continue;
     let level = 0;
     for (let k = t0 - STEPS_PER_DAY; k < t0; k++) level += y[k];
@@ -185,7 +188,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     );
     const mValues = [ramped, ...vmValues.slice(1)];
     const mctxs = [model(0, t0).prepare(ramped, s.start, s.stepSeconds), ...ctxs.slice(1)];
-    state = INITIAL_TRIGGER_STATE;
+    state = { ...INITIAL_TRIGGER_STATE, backoffUntil: backoffAtWarmup };
     let fired = -1;
     let preOpen = false;
     for (let i = t0 - 6 * 12; i <= crossing + 12 && fired < 0; i++) {
@@ -194,7 +197,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
           openBeforeRamp++;
           preOpen = true;
         }
-        state = INITIAL_TRIGGER_STATE;
+        state = { ...INITIAL_TRIGGER_STATE, backoffUntil: state.backoffUntil };
       }
       const fc = hostForecast(mctxs, mValues, rampCeilings, i);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {

@@ -123,6 +123,12 @@ export const DEFAULT_TRAIN: Required<Omit<TrainOptions, 'metric' | 'schedule' | 
   minTrainRows: 3 * STEPS_PER_DAY,
 };
 
+/** The series' value at the origin, when there is one. */
+function currentAt(ctx: PreparedSeries, i: number): number | undefined {
+  const v = i >= 0 && i < ctx.values.length ? ctx.values[i] : NaN;
+  return Number.isFinite(v) ? v : undefined;
+}
+
 function withTrend(
   f: SeriesForecast,
   trend: SeriesForecast['trend'],
@@ -429,7 +435,14 @@ export class ComponentModel {
         out.push(this.horizonOut(hm, origin, zHat, j.transform));
       }
       return withTrend(
-        { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback },
+        {
+          metric: j.metric,
+          origin,
+          horizons: out,
+          coverage: j.coverage,
+          fallback,
+          current: currentAt(ctx, i),
+        },
         trend,
         shortTrend,
         ramp,
@@ -459,7 +472,7 @@ export class ComponentModel {
       out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform));
     }
     return withTrend(
-      { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback },
+      { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback, current: currentAt(ctx, i) },
       trend,
       shortTrend,
       ramp,

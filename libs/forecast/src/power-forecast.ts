@@ -46,6 +46,7 @@ export function scaleForecast(f: SeriesForecast, offset: number, factor: number)
       risingUpper: h.risingUpper === undefined ? undefined : at(h.risingUpper),
     })),
     ceiling: f.ceiling === undefined ? undefined : at(f.ceiling),
+    current: f.current === undefined ? undefined : at(f.current),
     trend: line(f.trend),
     shortTrend: line(f.shortTrend),
     ramp: ramp(f.ramp),

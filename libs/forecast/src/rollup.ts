@@ -69,6 +69,9 @@ export function rollUp(parts: readonly SeriesForecast[], rho = 0.5): SeriesForec
     fallback: fallbacks
       ? { kind: 'partial', reason: `${fallbacks} of ${parts.length} components on a baseline` }
       : undefined,
+    current: parts.every((p) => p.current !== undefined)
+      ? parts.reduce((a, p) => a + p.current!, 0)
+      : undefined,
     ceiling: parts.every((p) => p.ceiling !== undefined)
       ? parts.reduce((a, p) => a + p.ceiling!, 0)
       : undefined,

@@ -87,6 +87,82 @@ describe('evaluateTrigger', () => {
     expect(state.open).toBe(false);
   });
 
+  it('after a false alarm (closed with the load never over the line) needs two more confirmations for 24 h', () => {
+    const BACKOFF = { ...UPPER, falseAlarmBackoffSeconds: 86400 };
+    // open at t=0..300, held an hour, then clear; `load` is the actual load passed as current while open
+    const cycle = (load: number, start: TriggerState, t0: number) => {
+      let state = start;
+      const out: string[] = [];
+      for (let k = 0; k < 20; k++) {
+        const breaching = k < 2;
+        const d = evaluateTrigger(
+          host,
+          { cpuMhz: breaching ? fc(9000, 9000) : fc(6000, 6000) },
+          t0 + k * 300,
+          state,
+          BACKOFF,
+          { cpuMhz: load },
+        );
+        out.push(d.action);
+        if (d.action === 'close')
+          expect(d.explanation).toMatch(load > 8000 ? /evaluations \(/ : /never crossed/);
+        state = d.state;
+      }
+      return { out, state };
+    };
+    const opensAfter = (start: TriggerState, t0: number) => {
+      let state = start;
+      for (let k = 0; k < 6; k++) {
+        const d = evaluateTrigger(host, { cpuMhz: fc(9000, 9000) }, t0 + k * 300, state, BACKOFF, {
+          cpuMhz: 5000,
+        });
+        if (d.action === 'open') return k + 1;
+        if (k === 1) expect(d.explanation).toMatch(/2 of 4 confirmations \(2 more until .*false alarm\)/);
+        state = d.state;
+      }
+      return undefined;
+    };
+    const falseAlarm = cycle(5000, INITIAL_TRIGGER_STATE, 0);
+    expect(falseAlarm.out.filter((a) => a === 'close')).toHaveLength(1);
+    expect(falseAlarm.state.backoffUntil).toBeGreaterThan(0);
+    expect(opensAfter(falseAlarm.state, 7200)).toBe(4);
+    // a day later the back-off is over
+    expect(opensAfter(falseAlarm.state, 7200 + 86400)).toBe(2);
+    // an event during which the load did cross the line was no false alarm
+    const real = cycle(8500, INITIAL_TRIGGER_STATE, 0);
+    expect(real.state.backoffUntil).toBeUndefined();
+    expect(opensAfter(real.state, 7200)).toBe(2);
+    // without any current load (none passed, none in the forecast) it cannot tell, and does not back off
+    let s: TriggerState = INITIAL_TRIGGER_STATE;
+    for (let k = 0; k < 20; k++)
+      s = evaluateTrigger(
+        host,
+        { cpuMhz: k < 2 ? fc(9000, 9000) : fc(6000, 6000) },
+        k * 300,
+        s,
+        BACKOFF,
+      ).state;
+    expect(s.open).toBe(false);
+    expect(s.backoffUntil).toBeUndefined();
+    // off by default
+    expect(
+      evaluateTrigger(
+        host,
+        { cpuMhz: fc(6000, 6000) },
+        3900,
+        {
+          ...falseAlarm.state,
+          open: true,
+          backoffUntil: undefined,
+          crossedWhileOpen: false,
+          clearStreak: 5,
+          openedAt: 0,
+        },
+        UPPER,
+      ).state.backoffUntil,
+    ).toBeUndefined();
+  });
+
   it('checks memory too and flags a late warning', () => {
     const t: CapacityTarget = { ...host, capacity: { cpuMhz: 10000, memMb: 1000 } };
     const mem: SeriesForecast = { ...fc(900, 900), metric: 'memMb' };

@@ -86,6 +86,15 @@ export interface TriggerParams {
   minLeadSeconds: number;
   /** an open event stays open at least this long */
   minOpenSeconds: number;
+  /**
+   * anti-flapping: an event that closes without the actual load (the caller's `current`; unknown without it)
+   * ever crossing the line while it was open was a false alarm; for this long after it every detector needs `falseAlarmExtraConfirmations` more evaluations in a
+   * row. 0 (the default) turns it off: it quiets bursty targets that open again and again, but a real ramp on
+   * such a target is seen 10 min later, and on hosts of several VMs that made fast ramps late (docs/benchmarks.md).
+   * Operators who prefer fewer false alarms set it (LAYERSHIFT_FORECAST_TRIGGER, e.g. 86400).
+   */
+  falseAlarmBackoffSeconds: number;
+  falseAlarmExtraConfirmations: number;
 }
 
 export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
@@ -109,6 +118,8 @@ export const DEFAULT_TRIGGER: Readonly<TriggerParams> = {
   lookaheadSeconds: 4 * 3600,
   minLeadSeconds: 15 * 60,
   minOpenSeconds: 3600,
+  falseAlarmBackoffSeconds: 0,
+  falseAlarmExtraConfirmations: 2,
 };
 
 export interface TriggerState {
@@ -123,6 +134,10 @@ export interface TriggerState {
   onsetStreak?: number;
   clearStreak: number;
   openedAt?: number;
+  /** while open: whether the actual load (the caller's `current`) crossed the line since it opened */
+  crossedWhileOpen?: boolean;
+  /** after a false alarm: until when (epoch seconds) opening needs the extra confirmations */
+  backoffUntil?: number;
 }
 
 export const INITIAL_TRIGGER_STATE: Readonly<TriggerState> = {
@@ -331,7 +346,7 @@ export function evaluateTrigger(
     const share = target.safeUtilization;
     fBreach = sooner(
       fBreach,
-      firstBreach(metric, f, cap, share, p.lookaheadSeconds, current[metric], p.breachOn),
+      firstBreach(metric, f, cap, share, p.lookaheadSeconds, current[metric] ?? f.current, p.breachOn),
     );
     const tb = trendBreach(
       metric,
@@ -353,7 +368,7 @@ export function evaluateTrigger(
         cap,
         share,
         p.trendUpperLookaheadSeconds,
-        current[metric],
+        current[metric] ?? f.current,
         'rising-upper',
       );
       if (b) tBreach = sooner(tBreach, { ...b, source: 'trend-upper' });
@@ -391,7 +406,7 @@ export function evaluateTrigger(
       p.onsetUpperLookaheadSeconds,
       p.onsetMinT,
       p.noiseFloorShare,
-      current[metric],
+      current[metric] ?? f.current,
     );
     oBreach = sooner(oBreach, ob);
     const clearLevel = (share - p.hysteresis) * cap;
@@ -455,11 +470,25 @@ export function evaluateTrigger(
     onsetStreak: oBreach ? (state.onsetStreak ?? 0) + 1 : 0,
     clearStreak: belowClear ? state.clearStreak + 1 : 0,
     openedAt: state.openedAt,
+    crossedWhileOpen: state.crossedWhileOpen,
+    backoffUntil:
+      state.backoffUntil !== undefined && now < state.backoffUntil ? state.backoffUntil : undefined,
   };
-  const fConfirmed = fBreach !== undefined && next.breachStreak >= p.confirmations;
-  const tConfirmed = tBreach !== undefined && (next.trendStreak ?? 0) >= p.trendConfirmations;
-  const sConfirmed = sBreach !== undefined && (next.shortTrendStreak ?? 0) >= p.shortTrendConfirmations;
-  const oConfirmed = oBreach !== undefined && (next.onsetStreak ?? 0) >= p.onsetConfirmations;
+  // what the load did while open; unknown (undefined) when the caller passes no current load
+  if (state.open)
+    for (const m of TRIGGER_METRICS) {
+      const cap = target.capacity[m];
+      const c = current[m] ?? forecasts[m]?.current;
+      if (!cap || c === undefined || !Number.isFinite(c)) continue;
+      next.crossedWhileOpen = next.crossedWhileOpen === true || c > target.safeUtilization * cap;
+    }
+  // after a false alarm, every detector needs more evaluations in a row (anti-flapping)
+  const extra = next.backoffUntil !== undefined ? p.falseAlarmExtraConfirmations : 0;
+  const fConfirmed = fBreach !== undefined && next.breachStreak >= p.confirmations + extra;
+  const tConfirmed = tBreach !== undefined && (next.trendStreak ?? 0) >= p.trendConfirmations + extra;
+  const sConfirmed =
+    sBreach !== undefined && (next.shortTrendStreak ?? 0) >= p.shortTrendConfirmations + extra;
+  const oConfirmed = oBreach !== undefined && (next.onsetStreak ?? 0) >= p.onsetConfirmations + extra;
   // a confirmed breach wins; between several of the same standing, the sooner crossing
   const candidates: [Breach | undefined, boolean][] = [
     [fBreach, fConfirmed],
@@ -480,13 +509,14 @@ export function evaluateTrigger(
           ? (next.onsetStreak ?? 0)
           : next.breachStreak;
   const needOf = (b: Breach) =>
-    b.source === 'trend' || b.source === 'trend-upper'
+    extra +
+    (b.source === 'trend' || b.source === 'trend-upper'
       ? p.trendConfirmations
       : b.source === 'short-trend'
         ? p.shortTrendConfirmations
         : b.source === 'onset' || b.source === 'onset-upper'
           ? p.onsetConfirmations
-          : p.confirmations;
+          : p.confirmations);
   const pct = (target.safeUtilization * 100).toFixed(0);
   const bound = (m: TriggerMetric) => `${Math.round(100 * (forecasts[m]?.coverage ?? 0.9))}% upper bound`;
   const describe = (b: Breach) =>
@@ -509,6 +539,8 @@ export function evaluateTrigger(
       next.open = true;
       next.openedAt = now;
       next.clearStreak = 0;
+      next.crossedWhileOpen = undefined;
+      next.backoffUntil = undefined;
       const explanation = `${target.id}: ${describe(breach)}; seen ${streakOf(breach)} evaluations in a row`;
       const event: PowerEvent = {
         kind: 'forecast_shortage',
@@ -523,7 +555,7 @@ export function evaluateTrigger(
       return { action: 'open', state: next, breach, explanation, event };
     }
     const explanation = breach
-      ? `${target.id}: ${describe(breach)}; ${streakOf(breach)} of ${needOf(breach)} confirmations`
+      ? `${target.id}: ${describe(breach)}; ${streakOf(breach)} of ${needOf(breach)} confirmations${extra ? ` (${extra} more until ${new Date(next.backoffUntil! * 1000).toISOString()}: the last event here was a false alarm)` : ''}`
       : `${target.id}: no breach within ${p.lookaheadSeconds / 3600} h (${peak || 'no forecast'})`;
     return { action: 'none', state: next, breach, explanation };
   }
@@ -535,10 +567,18 @@ export function evaluateTrigger(
     next.trendStreak = 0;
     next.shortTrendStreak = 0;
     next.onsetStreak = 0;
+    // no sample above the line while it was open: a false alarm, and this target backs off for a while
+    const falseAlarm = next.crossedWhileOpen === false && p.falseAlarmBackoffSeconds > 0;
+    next.crossedWhileOpen = undefined;
+    next.backoffUntil = falseAlarm ? now + p.falseAlarmBackoffSeconds : undefined;
     return {
       action: 'close',
       state: next,
-      explanation: `${target.id}: ${p.breachOn === 'point' ? 'point forecasts' : 'upper bounds'} and trend below ${((target.safeUtilization - p.hysteresis) * 100).toFixed(0)}% for ${next.clearStreak} evaluations (${peak})`,
+      explanation:
+        `${target.id}: ${p.breachOn === 'point' ? 'point forecasts' : 'upper bounds'} and trend below ${((target.safeUtilization - p.hysteresis) * 100).toFixed(0)}% for ${next.clearStreak} evaluations (${peak})` +
+        (falseAlarm
+          ? `; the load never crossed the line while open: for ${p.falseAlarmBackoffSeconds / 3600} h opening needs ${p.falseAlarmExtraConfirmations} more confirmations`
+          : ''),
     };
   }
   return {

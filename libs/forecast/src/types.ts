@@ -41,6 +41,11 @@ export interface SeriesForecast {
   horizons: HorizonForecast[];
   /** the interval's nominal coverage, e.g. 0.9 */
   coverage: number;
+  /**
+   * the observed value at the origin (a rollup's: the sum of its parts', when all have one): lets the trigger
+   * interpolate the crossing time and tell, when an event closes, whether the load crossed the line while it was open
+   */
+  current?: number;
   /** set when a baseline was used instead of the regression, with why */
   fallback?: { kind: string; reason: string };
   /**
