@@ -300,6 +300,35 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
     }
   });
 
+  it('warns about the components a plan could not place, with the reason', async () => {
+    // the tight scenario leaves one Low VM without a host that has room
+    const tight = JSON.parse(
+      readFileSync(join(ROOT, '../shared/scenarios/tight-ups-on-battery.json'), 'utf8'),
+    ) as unknown;
+    const res = await fetch(`${base}/api/v1/audits`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: tight, trigger: 'operator' }),
+    });
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as { planId: string }).planId;
+    const doc = (await (await fetch(`${base}/api/v1/plans/${id}`, { headers: auth })).json()) as {
+      document: { unplaced?: Array<{ component: string; layer: string; reason: string }> };
+    };
+    const unplaced = doc.document.unplaced ?? [];
+    expect(unplaced.length).toBeGreaterThan(0);
+    await page.goto(`${base}/ui/#/plans/${id}`);
+    await page.locator('.ls-plan-id', { hasText: id }).waitFor();
+    const warnings = page.locator('ls-alert .alert-warning .alert-text');
+    await warnings.first().waitFor();
+    expect(await warnings.count()).toBe(unplaced.length);
+    const u = unplaced[0];
+    expect(await warnings.first().textContent()).toContain(
+      `${u.component} (${u.layer}) not placed: ${u.reason}`,
+    );
+    await shot('09-unplaced-warning');
+  });
+
   it('kept the token out of the page console and raised no page errors', () => {
     expect(pageErrors).toEqual([]);
     expect(consoleLines.filter((l) => l.startsWith('error'))).toEqual([]);
@@ -314,5 +343,21 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
     await banner.waitFor();
     expect(await banner.textContent()).toContain(missing);
     await shot('08-error-banner');
+  });
+
+  it('asks for the token again, saying why, when the api refuses it', async () => {
+    // last: the refused call is a console error. Sign out, then in with a token the api does not know (as if
+    // it had been rotated).
+    await page.goto(`${base}/ui/#/plans`);
+    await page.click('button.ls-signout');
+    await page.locator('#ls-token').waitFor();
+    expect(await page.locator('ls-alert .alert-warning').count()).toBe(0); // signing out is no refusal
+    await page.fill('#ls-token', 'not-a-token-the-api-knows-0123456789');
+    await page.click('button[type=submit]');
+    const notice = page.locator('ls-alert .alert-warning .alert-text');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('The api did not accept the token. Enter it again.');
+    expect(await page.evaluate('Object.keys(sessionStorage)')).toEqual([]);
+    await shot('10-token-refused');
   });
 });

@@ -1,4 +1,14 @@
-import { Component, computed, inject, input, signal, type OnDestroy, type OnInit } from '@angular/core';
+import {
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  type OnDestroy,
+  type OnInit,
+} from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ClrModalModule } from '@clr/angular';
 import { ActionsGridComponent } from './actions-grid.component';
@@ -177,8 +187,22 @@ export class PlanDetailComponent implements OnInit, OnDestroy {
   });
   private timer: ReturnType<typeof setInterval> | undefined;
 
+  constructor() {
+    // The router reuses this component when only the plan id changes (a link or an edited URL from one plan to
+    // another): load whenever the id does, and drop the previous plan's state first.
+    effect(() => {
+      const id = this.id();
+      untracked(() => {
+        this.plan.set(undefined);
+        this.error.set(undefined);
+        this.approved.set(undefined);
+        this.confirmOpen = false;
+        if (id) void this.load();
+      });
+    });
+  }
+
   ngOnInit(): void {
-    void this.load();
     // While the plan runs, the actions' states change underneath: follow them.
     this.timer = setInterval(() => {
       const state = this.plan()?.state;
@@ -191,11 +215,15 @@ export class PlanDetailComponent implements OnInit, OnDestroy {
   }
 
   async load(): Promise<void> {
+    const id = this.id();
     try {
-      this.plan.set(await this.api.plan(this.id()));
+      const plan = await this.api.plan(id);
+      // a late answer for a plan no longer shown is dropped
+      if (id !== this.id()) return;
+      this.plan.set(plan);
       this.error.set(undefined);
     } catch (e) {
-      this.error.set((e as Error).message);
+      if (id === this.id()) this.error.set((e as Error).message);
     }
   }
 
