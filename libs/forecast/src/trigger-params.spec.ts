@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTriggerParams } from './trigger-params';
+import { parseTargetTriggerParams, parseTriggerParams } from './trigger-params';
 
 describe('parseTriggerParams', () => {
   it('returns the overrides given', () => {
@@ -22,5 +22,19 @@ describe('parseTriggerParams', () => {
       /onsetMinT must be a number >= 0, got "4"; breachOn must be "point" or "upper", got "max"|breachOn must be "point" or "upper", got "max"; onsetMinT must be a number >= 0, got "4"/,
     );
     expect(() => parseTriggerParams('{"hysteresis":-1}', 'X')).toThrow(/hysteresis must be a number >= 0/);
+  });
+
+  it('takes per-target overrides, each checked and named by its target', () => {
+    expect(parseTargetTriggerParams('{"host-12":{"onsetMinT":5},"pdu:pdu-a":{}}', 'T')).toEqual({
+      'host-12': { onsetMinT: 5 },
+      'pdu:pdu-a': {},
+    });
+    expect(() => parseTargetTriggerParams('{"host-12":{"onsetMinTee":5}}', 'T')).toThrow(
+      /^T\["host-12"\]: unknown onsetMinTee/,
+    );
+    expect(() => parseTargetTriggerParams('{"host-12":5}', 'T')).toThrow(
+      /T\["host-12"\]: expected a JSON object/,
+    );
+    expect(() => parseTargetTriggerParams('[]', 'T')).toThrow(/T: expected a JSON object of targets/);
   });
 });

@@ -33,3 +33,33 @@ export function parseTriggerParams(raw: string, source: string): Partial<Trigger
   if (problems.length) throw new Error(`${source}: ${problems.join('; ')}`);
   return given;
 }
+
+/**
+ * Per-target overrides (the worker's LAYERSHIFT_FORECAST_TRIGGER_TARGETS): a JSON object from a target's stream
+ * (a host's id, or `cluster:<id>`, `pdu:<id>`, `ups:<id>`) to its parameter overrides, each checked as above.
+ */
+export function parseTargetTriggerParams(
+  raw: string,
+  source: string,
+): Record<string, Partial<TriggerParams>> {
+  const example = `e.g. '{"host-12":{"onsetUpperLookaheadSeconds":0},"pdu:pdu-a":{"onsetMinT":5}}'`;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`${source}: not JSON (${(e as Error).message}); ${example}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error(`${source}: expected a JSON object of targets, ${example}`);
+  const out: Record<string, Partial<TriggerParams>> = {};
+  const problems: string[] = [];
+  for (const [target, params] of Object.entries(v)) {
+    try {
+      out[target] = parseTriggerParams(JSON.stringify(params), `${source}[${JSON.stringify(target)}]`);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+  return out;
+}

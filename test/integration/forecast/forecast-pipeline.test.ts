@@ -73,7 +73,11 @@ describe('forecast pipeline on real PostgreSQL', () => {
     db = await createTestDatabase({ migrate: true });
     await seed(db, now);
     // a configured override (LAYERSHIFT_FORECAST_TRIGGER) that changes nothing below but is recorded with each event
-    pipeline = new ForecastPipelineService(db.dataSource, { forecastTrigger: { minOpenSeconds: 7200 } });
+    pipeline = new ForecastPipelineService(db.dataSource, {
+      forecastTrigger: { minOpenSeconds: 7200 },
+      // and one target's own (LAYERSHIFT_FORECAST_TRIGGER_TARGETS), by its stream
+      forecastTriggerTargets: { 'pdu:pdu-hot': { minOpenSeconds: 5400 } },
+    });
   });
   afterAll(async () => {
     await db?.drop();
@@ -137,6 +141,8 @@ describe('forecast pipeline on real PostgreSQL', () => {
       raw: { params: { minOpenSeconds: number; onsetMinT: number } };
     };
     expect(raw.raw.params).toMatchObject({ minOpenSeconds: 7200, onsetMinT: 4 });
+    const pduRaw = events.find((e) => e.device === 'pdu-hot')?.raw as typeof raw;
+    expect(pduRaw.raw.params).toMatchObject({ minOpenSeconds: 5400, onsetMinT: 4 });
   });
 
   it("feeds the scenario's forecast section: the upper bound for critical components, the point for the others", async () => {

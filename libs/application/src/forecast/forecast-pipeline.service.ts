@@ -65,12 +65,17 @@ export class ForecastPipelineService {
   private readonly log = new Logger(ForecastPipelineService.name);
   /** the trigger's parameters: DEFAULT_TRIGGER with the configured overrides (LAYERSHIFT_FORECAST_TRIGGER) */
   private readonly triggerParams: Partial<TriggerParams>;
+  /** and per target, by stream (LAYERSHIFT_FORECAST_TRIGGER_TARGETS) */
+  private readonly targetTriggerParams: Record<string, Partial<TriggerParams>>;
 
   constructor(
     private readonly dataSource: DataSource,
-    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'forecastTrigger'>,
+    @Optional()
+    @Inject(APP_CONFIG)
+    config?: Partial<Pick<AppConfig, 'forecastTrigger' | 'forecastTriggerTargets'>>,
   ) {
     this.triggerParams = config?.forecastTrigger ?? {};
+    this.targetTriggerParams = config?.forecastTriggerTargets ?? {};
   }
 
   private async samples(entityId: string, metric: Metric, since: Date) {
@@ -285,7 +290,8 @@ export class ForecastPipelineService {
       const stream = target.deviceKind === 'host' ? target.id : `${target.deviceKind}:${target.id}`;
       const stored = await states.findOneBy({ vcenter: 'forecast-trigger', stream });
       const state = stored ? (JSON.parse(stored.version) as TriggerState) : INITIAL_TRIGGER_STATE;
-      const decision = evaluateTrigger(target, forecasts, now.getTime() / 1000, state, this.triggerParams);
+      const params = { ...this.triggerParams, ...this.targetTriggerParams[stream] };
+      const decision = evaluateTrigger(target, forecasts, now.getTime() / 1000, state, params);
       this.log.debug(`trigger ${decision.action}: ${decision.explanation}`);
       await states.save({ vcenter: 'forecast-trigger', stream, version: JSON.stringify(decision.state) });
       const dedupKey = `forecast:${stream}`;

@@ -42,6 +42,17 @@ describe('loadConfig', () => {
       LAYERSHIFT_FORECAST_TRIGGER: '{"onsetUpperLookaheadSeconds":0}',
     });
     expect(c.forecastTrigger).toEqual({ onsetUpperLookaheadSeconds: 0 });
+    const t = loadConfig({
+      LAYERSHIFT_API_TOKENS: TOKEN,
+      LAYERSHIFT_FORECAST_TRIGGER_TARGETS: '{"host-12":{"onsetMinT":5}}',
+    });
+    expect(t.forecastTriggerTargets).toEqual({ 'host-12': { onsetMinT: 5 } });
+    expect(() =>
+      loadConfig({
+        LAYERSHIFT_API_TOKENS: TOKEN,
+        LAYERSHIFT_FORECAST_TRIGGER_TARGETS: '{"host-12":{"x":1}}',
+      }),
+    ).toThrow(/LAYERSHIFT_FORECAST_TRIGGER_TARGETS\["host-12"\]: unknown x/);
   });
 
   it('never shows secrets in the redacted view', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseTriggerParams, type TriggerParams } from '@app/forecast';
+import { parseTargetTriggerParams, parseTriggerParams, type TriggerParams } from '@app/forecast';
 
 /**
  * Configuration of both processes, read once from the environment at start-up. Every problem is reported at once,
@@ -23,6 +23,11 @@ export interface AppConfig {
   approvalPolicy: 'manual' | 'auto';
   /** overrides of the proactive trigger's parameters (LAYERSHIFT_FORECAST_TRIGGER, JSON; docs/forecast.md) */
   forecastTrigger: Partial<TriggerParams>;
+  /**
+   * per-target overrides on top of forecastTrigger (LAYERSHIFT_FORECAST_TRIGGER_TARGETS), by the target's stream: a
+   * host's id, `cluster:<id>`, `pdu:<id>` or `ups:<id>`
+   */
+  forecastTriggerTargets: Record<string, Partial<TriggerParams>>;
 }
 
 export interface VcenterConfig {
@@ -159,11 +164,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     approvalPolicy: r.oneOf('LAYERSHIFT_APPROVAL', ['manual', 'auto'] as const, 'manual'),
     forecastTrigger: {},
+    forecastTriggerTargets: {},
   };
   const triggerRaw = r.optional('LAYERSHIFT_FORECAST_TRIGGER');
   if (triggerRaw !== undefined) {
     try {
       config.forecastTrigger = parseTriggerParams(triggerRaw, 'LAYERSHIFT_FORECAST_TRIGGER');
+    } catch (e) {
+      r.problems.push((e as Error).message);
+    }
+  }
+  const targetsRaw = r.optional('LAYERSHIFT_FORECAST_TRIGGER_TARGETS');
+  if (targetsRaw !== undefined) {
+    try {
+      config.forecastTriggerTargets = parseTargetTriggerParams(
+        targetsRaw,
+        'LAYERSHIFT_FORECAST_TRIGGER_TARGETS',
+      );
     } catch (e) {
       r.problems.push((e as Error).message);
     }
@@ -217,6 +234,7 @@ export function redactedConfig(c: AppConfig): Record<string, unknown> {
     snmp: { enabled: c.snmp.enabled, port: c.snmp.env.SNMP_TRAP_PORT ?? '1162' },
     approvalPolicy: c.approvalPolicy,
     forecastTrigger: c.forecastTrigger,
+    forecastTriggerTargets: c.forecastTriggerTargets,
     vcenter: c.vcenter
       ? {
           url: safeUrl(c.vcenter.url),
