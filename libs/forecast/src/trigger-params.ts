@@ -6,7 +6,14 @@ import { DEFAULT_TRIGGER, type TriggerParams } from './trigger';
  * parameter (the known ones listed), a value of the wrong kind. Returns only what was given.
  */
 export function parseTriggerParams(raw: string, source: string): Partial<TriggerParams> {
-  const example = `e.g. '{"onsetUpperLookaheadSeconds":0}'`;
+  return checkTriggerParams(
+    jsonObject(raw, source, 'a JSON object', `e.g. '{"onsetUpperLookaheadSeconds":0}'`),
+    source,
+  );
+}
+
+/** JSON text that must be an object, or an error naming `source`, what was expected and an example. */
+function jsonObject(raw: string, source: string, what: string, example: string): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(raw);
@@ -14,8 +21,11 @@ export function parseTriggerParams(raw: string, source: string): Partial<Trigger
     throw new Error(`${source}: not JSON (${(e as Error).message}); ${example}`);
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new Error(`${source}: expected a JSON object, ${example}`);
-  const given = v as Record<string, unknown>;
+    throw new Error(`${source}: expected ${what}, ${example}`);
+  return v as Record<string, unknown>;
+}
+
+function checkTriggerParams(given: Record<string, unknown>, source: string): Partial<TriggerParams> {
   const problems: string[] = [];
   const unknown = Object.keys(given).filter((k) => !(k in DEFAULT_TRIGGER));
   if (unknown.length)
@@ -42,20 +52,20 @@ export function parseTargetTriggerParams(
   raw: string,
   source: string,
 ): Record<string, Partial<TriggerParams>> {
-  const example = `e.g. '{"host-12":{"onsetUpperLookaheadSeconds":0},"pdu:pdu-a":{"onsetMinT":5}}'`;
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch (e) {
-    throw new Error(`${source}: not JSON (${(e as Error).message}); ${example}`);
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new Error(`${source}: expected a JSON object of targets, ${example}`);
+  const v = jsonObject(
+    raw,
+    source,
+    'a JSON object of targets',
+    `e.g. '{"host-12":{"onsetUpperLookaheadSeconds":0},"pdu:pdu-a":{"onsetMinT":5}}'`,
+  );
   const out: Record<string, Partial<TriggerParams>> = {};
   const problems: string[] = [];
   for (const [target, params] of Object.entries(v)) {
     try {
-      out[target] = parseTriggerParams(JSON.stringify(params), `${source}[${JSON.stringify(target)}]`);
+      const at = `${source}[${JSON.stringify(target)}]`;
+      if (typeof params !== 'object' || params === null || Array.isArray(params))
+        throw new Error(`${at}: expected a JSON object, e.g. {"onsetMinT":5}`);
+      out[target] = checkTriggerParams(params as Record<string, unknown>, at);
     } catch (e) {
       problems.push((e as Error).message);
     }
