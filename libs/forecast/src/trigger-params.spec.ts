@@ -19,7 +19,7 @@ describe('parseTriggerParams', () => {
       /unknown onsetMinTee; the parameters are breachOn, confirmations, .*onsetMinT/,
     );
     expect(() => parseTriggerParams('{"onsetMinT":"4","breachOn":"max"}', 'X')).toThrow(
-      /onsetMinT must be a number >= 0, got "4"; breachOn must be "point" or "upper", got "max"|breachOn must be "point" or "upper", got "max"; onsetMinT must be a number >= 0, got "4"/,
+      /^X: onsetMinT must be a number >= 0, got "4"; breachOn must be "point" or "upper", got "max"$/,
     );
     expect(() => parseTriggerParams('{"hysteresis":-1}', 'X')).toThrow(/hysteresis must be a number >= 0/);
   });

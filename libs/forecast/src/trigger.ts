@@ -88,10 +88,11 @@ export interface TriggerParams {
   minOpenSeconds: number;
   /**
    * anti-flapping: an event that closes without the actual load (the caller's `current`; unknown without it)
-   * ever crossing the line while it was open was a false alarm; for this long after it every detector needs `falseAlarmExtraConfirmations` more evaluations in a
-   * row. 0 (the default) turns it off: it quiets bursty targets that open again and again, but a real ramp on
-   * such a target is seen 10 min later, and on hosts of several VMs that made fast ramps late (docs/benchmarks.md).
-   * Operators who prefer fewer false alarms set it (LAYERSHIFT_FORECAST_TRIGGER, e.g. 86400).
+   * ever crossing the line while it was open was a false alarm; for this long after it every detector needs
+   * `falseAlarmExtraConfirmations` more evaluations in a row. 0 (the default) turns it off: it quiets bursty
+   * targets that open again and again, but a real ramp on such a target is seen 10 min later, and on hosts of
+   * several VMs that made fast ramps late (docs/benchmarks.md). Operators who prefer fewer false alarms set it
+   * (LAYERSHIFT_FORECAST_TRIGGER, e.g. 86400).
    */
   falseAlarmBackoffSeconds: number;
   falseAlarmExtraConfirmations: number;
@@ -213,7 +214,7 @@ function firstBreach(
   return undefined;
 }
 
-/** A steady rise: the line and both half-slopes positive, the smaller at least minRatio of the larger (a step fails). */
+/** A steady rise: line and half-slopes positive, the smaller half at least minRatio of the larger (a step fails). */
 function steadyRise(t: RecentTrend | undefined, minRatio: number): t is RecentTrend {
   if (!t || !(t.slope > 0) || !(t.leftSlope > 0) || !(t.rightSlope > 0)) return false;
   return Math.min(t.leftSlope, t.rightSlope) >= minRatio * Math.max(t.leftSlope, t.rightSlope);
