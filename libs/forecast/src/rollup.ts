@@ -69,17 +69,23 @@ export function rollUp(parts: readonly SeriesForecast[], rho = 0.5): SeriesForec
     fallback: fallbacks
       ? { kind: 'partial', reason: `${fallbacks} of ${parts.length} components on a baseline` }
       : undefined,
-    current: parts.every((p) => p.current !== undefined)
-      ? parts.reduce((a, p) => a + p.current!, 0)
-      : undefined,
-    ceiling: parts.every((p) => p.ceiling !== undefined)
-      ? parts.reduce((a, p) => a + p.ceiling!, 0)
-      : undefined,
+    current: sumIfAll(parts.map((p) => p.current)),
+    ceiling: sumIfAll(parts.map((p) => p.ceiling)),
     // the parts' resistant lines add (an approximation of the sum's own line: medians do not add exactly)
     trend: sumTrends(parts.map((p) => p.trend)),
     shortTrend: sumTrends(parts.map((p) => p.shortTrend)),
     ramp: sumRampFits(parts.map((p) => p.ramp)),
   };
+}
+
+/** The sum when every value is known; undefined when any is not (a partial sum would understate it). */
+function sumIfAll(values: readonly (number | undefined)[]): number | undefined {
+  let sum = 0;
+  for (const v of values) {
+    if (v === undefined) return undefined;
+    sum += v;
+  }
+  return sum;
 }
 
 /** Roll components up by a grouping key (layer, host, cluster, power domain); components without a key are skipped. */

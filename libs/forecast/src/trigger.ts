@@ -260,22 +260,20 @@ function onsetSignificant(r: RampFit, threshold: number, minT: number, floorShar
 }
 
 /**
- * Onset detector: the best recent ramp onset (flat, then a line since some sample in the last 2 h) is significant
- * and its line, extrapolated `lookahead` ahead and held under the ceiling, crosses the threshold.
+ * Onset detector: the best recent ramp onset (flat, then a line since some sample in the last 2 h), already found
+ * significant (onsetSignificant), whose line, extrapolated `lookahead` ahead and held under the ceiling, crosses
+ * the threshold.
  */
 function onsetBreach(
   metric: TriggerMetric,
-  r: RampFit | undefined,
+  r: RampFit,
   capacity: number,
   share: number,
   lookahead: number,
-  minT: number,
-  floorShare: number,
   ceiling = Infinity,
 ): Breach | undefined {
-  if (!r || lookahead <= 0) return undefined;
+  if (lookahead <= 0) return undefined;
   const threshold = share * capacity;
-  if (!onsetSignificant(r, threshold, minT, floorShare)) return undefined;
   const at = Math.min(ceiling, r.level + r.slope * lookahead);
   if (at <= threshold) return undefined;
   return {
@@ -289,23 +287,21 @@ function onsetBreach(
 }
 
 /**
- * Onset detector's second test: a significant onset is under way and the upper bound (a rollup's risingUpper)
- * crosses the threshold within `lookahead`.
+ * The onset and ramp detectors' second test, called while their rise is under way: the upper bound (a rollup's
+ * risingUpper) crosses the threshold within `lookahead`.
  */
-function onsetUpperBreach(
+function upperWhileRising(
   metric: TriggerMetric,
   f: SeriesForecast,
   capacity: number,
   share: number,
   lookahead: number,
-  minT: number,
-  floorShare: number,
   current: number | undefined,
+  source: 'onset-upper' | 'trend-upper',
 ): Breach | undefined {
-  if (!f.ramp || lookahead <= 0 || !onsetSignificant(f.ramp, share * capacity, minT, floorShare))
-    return undefined;
+  if (lookahead <= 0) return undefined;
   const b = firstBreach(metric, f, capacity, share, lookahead, current, 'rising-upper');
-  return b && { ...b, source: 'onset-upper' };
+  return b && { ...b, source };
 }
 
 /**
@@ -345,10 +341,12 @@ export function evaluateTrigger(
     const cap = target.capacity[metric];
     if (!f || !cap || cap <= 0) continue;
     const share = target.safeUtilization;
-    fBreach = sooner(
-      fBreach,
-      firstBreach(metric, f, cap, share, p.lookaheadSeconds, current[metric] ?? f.current, p.breachOn),
-    );
+    const cur = current[metric] ?? f.current;
+    // a rise under way: the onset detector's (significant onset) and the ramp detector's (steady 2 h line)
+    const onsetUnderWay =
+      f.ramp !== undefined && onsetSignificant(f.ramp, share * cap, p.onsetMinT, p.noiseFloorShare);
+    const steady = steadyRise(f.trend, p.trendMinHalfSlopeRatio);
+    fBreach = sooner(fBreach, firstBreach(metric, f, cap, share, p.lookaheadSeconds, cur, p.breachOn));
     const tb = trendBreach(
       metric,
       f.trend,
@@ -361,19 +359,11 @@ export function evaluateTrigger(
       f.ceiling,
     );
     tBreach = sooner(tBreach, tb);
-    const steady = steadyRise(f.trend, p.trendMinHalfSlopeRatio);
-    if (steady && p.trendUpperLookaheadSeconds > 0) {
-      const b = firstBreach(
-        metric,
-        f,
-        cap,
-        share,
-        p.trendUpperLookaheadSeconds,
-        current[metric] ?? f.current,
-        'rising-upper',
+    if (steady)
+      tBreach = sooner(
+        tBreach,
+        upperWhileRising(metric, f, cap, share, p.trendUpperLookaheadSeconds, cur, 'trend-upper'),
       );
-      if (b) tBreach = sooner(tBreach, { ...b, source: 'trend-upper' });
-    }
     const sb = trendBreach(
       metric,
       f.shortTrend,
@@ -386,30 +376,13 @@ export function evaluateTrigger(
       f.ceiling,
     );
     sBreach = sooner(sBreach, sb);
-    oBreach = sooner(
-      oBreach,
-      onsetBreach(
-        metric,
-        f.ramp,
-        cap,
-        share,
-        p.onsetLookaheadSeconds,
-        p.onsetMinT,
-        p.noiseFloorShare,
-        f.ceiling,
-      ),
-    );
-    const ob = onsetUpperBreach(
-      metric,
-      f,
-      cap,
-      share,
-      p.onsetUpperLookaheadSeconds,
-      p.onsetMinT,
-      p.noiseFloorShare,
-      current[metric] ?? f.current,
-    );
-    oBreach = sooner(oBreach, ob);
+    if (onsetUnderWay) {
+      oBreach = sooner(oBreach, onsetBreach(metric, f.ramp!, cap, share, p.onsetLookaheadSeconds, f.ceiling));
+      oBreach = sooner(
+        oBreach,
+        upperWhileRising(metric, f, cap, share, p.onsetUpperLookaheadSeconds, cur, 'onset-upper'),
+      );
+    }
     const clearLevel = (share - p.hysteresis) * cap;
     const top = f.ceiling ?? Infinity;
     const maxUpper = Math.max(
@@ -431,7 +404,7 @@ export function evaluateTrigger(
     // and a significant onset's
     const r = f.ramp;
     const onsetAt =
-      r && p.onsetLookaheadSeconds > 0 && onsetSignificant(r, share * cap, p.onsetMinT, p.noiseFloorShare)
+      r && onsetUnderWay && p.onsetLookaheadSeconds > 0
         ? Math.min(top, r.level + r.slope * p.onsetLookaheadSeconds)
         : -Infinity;
     // and, while an onset is significant or the 2 h line rises steadily, the upper bounds their second tests watch
@@ -443,9 +416,7 @@ export function evaluateTrigger(
           .map((h) => Math.min(top, h.risingUpper ?? h.upper)),
       );
     const onsetUpperAt =
-      r &&
-      p.onsetUpperLookaheadSeconds > 0 &&
-      onsetSignificant(r, share * cap, p.onsetMinT, p.noiseFloorShare)
+      onsetUnderWay && p.onsetUpperLookaheadSeconds > 0
         ? risingUpperWithin(p.onsetUpperLookaheadSeconds)
         : -Infinity;
     const trendUpperAt =

@@ -260,7 +260,9 @@ export class ForecastPipelineService {
       const h = hostById.get(f.hostId);
       if (!h || h.maintenance) continue;
       const share = hostFeedPower({ ...h, feeds: feedCount.get(h.id) ?? 1 }, byHost.get(h.id)?.cpuMhz, like);
-      byPdu.set(f.pduId, [...(byPdu.get(f.pduId) ?? []), share]);
+      const onPdu = byPdu.get(f.pduId);
+      if (onPdu) onPdu.push(share);
+      else byPdu.set(f.pduId, [share]);
     }
     const watched: Watched[] = [];
     const pduPower = new Map<string, SeriesForecast>();
