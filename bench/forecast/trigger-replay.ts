@@ -60,6 +60,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   const details = args.extra['details'] !== undefined;
   // --trace vm-7: every evaluation of that host's ramp replay (minutes from the ramp's start, load / threshold)
   const trace = args.extra['trace'];
+  const tracedIds = new Set<string>();
   const capped = (fc: SeriesForecast, c: number | undefined): SeriesForecast =>
     c === undefined ? fc : { ...fc, ceiling: c };
   const lookSlots = Math.round(p.lookaheadSeconds / 300);
@@ -205,10 +206,12 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       });
       state = d.state;
       if (i >= t0 && d.action === 'open') fired = i;
-      if (trace === id)
+      if (trace === id) {
+        tracedIds.add(id);
         console.log(
           JSON.stringify({ min: (i - t0) * 5, load: +(mod[i] / threshold).toFixed(3), d: d.explanation }),
         );
+      }
     }
     // step-driven: the unmodified load itself jumped by more than 25% of the threshold in the 15 min before
     // the crossing (a natural step on top of a partial ramp; no trend can foresee it)
@@ -261,6 +264,11 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       rampDrivenAtLeast15MinEarly: `${early - sum('stepDrivenEarly')} of ${ramps - sum('stepDriven')}`,
     };
   };
+  // a --trace that named no replayed host is a typo, not a quiet run
+  if (trace !== undefined && !tracedIds.has(trace))
+    throw new Error(
+      `--trace: no host ${JSON.stringify(trace)} was replayed; hosts are the trace names joined by + (e.g. vm-7, or vm-1+vm-2+vm-3 with --host-size 3)`,
+    );
   const r = {
     vms: files.length,
     hostSize,
