@@ -9,7 +9,7 @@ import {
   parseTriggerParams,
   type CapacityTarget,
   type TriggerState,
-  recentTrend,
+  shortTrend,
   type PreparedSeries,
   type SeriesForecast,
   rollUp,
@@ -51,10 +51,10 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   const rawParams = args.extra['trigger-params'];
   const params = rawParams === undefined ? {} : parseTriggerParams(rawParams, '--trigger-params');
   const p = { ...DEFAULT_TRIGGER, ...params };
-  // e.g. --short-trend-slots 6: the fast-ramp detector's window (default SHORT_TREND_WINDOW_SLOTS, 9 = 45 min)
+  // e.g. --short-trend-slots 7: the fast-ramp detector's window in samples (default SHORT_TREND_WINDOW_SLOTS, 9 = 45 min)
   const shortSlots = args.extra['short-trend-slots'] ? positive(args, 'short-trend-slots', 9) : undefined;
   const withShort = (fc: SeriesForecast, v: ArrayLike<number>, i: number, step: number): SeriesForecast =>
-    shortSlots === undefined ? fc : { ...fc, shortTrend: recentTrend(v, i, step, shortSlots) };
+    shortSlots === undefined ? fc : { ...fc, shortTrend: shortTrend(v, i, step, shortSlots) };
   const useCeiling = args.extra['ceiling'] !== 'off';
   // --details 1: one JSON line per ramp (crossing, lead, step-driven) and per false alarm (which detector, why)
   const details = args.extra['details'] !== undefined;
@@ -236,6 +236,8 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
           lead: fired < 0 ? null : (crossing - fired) * 5,
           stepDriven,
           levelShare: +(level / threshold).toFixed(2),
+          baseAtCrossing: +(y[crossing] / threshold).toFixed(3),
+          rampAtCrossing: +((slope * (crossing - t0 + 1)) / threshold).toFixed(3),
           openBeforeRampStart: preOpen,
         }),
       );

@@ -4,7 +4,7 @@ import { FEATURE_COUNT, FEATURE_NAMES, LOOKBACK_SLOTS, prefixSums, writeFeatures
 import { quantile } from './stats';
 import { fitRidge, predictRow, type LinearModelJSON } from './ridge';
 import { fitRampOnset, noiseScale } from './ramp';
-import { recentTrend, SHORT_TREND_WINDOW_SLOTS } from './trend';
+import { recentTrend, shortTrend as shortTrendAt } from './trend';
 import {
   HORIZONS_SECONDS,
   STEPS_PER_DAY,
@@ -416,7 +416,7 @@ export class ComponentModel {
     if (j.fallbackReason) fallback = { kind: j.kind, reason: j.fallbackReason };
     const noise = i >= 0 ? noiseScale(ctx.values, i) : undefined;
     const trend = i >= 0 ? recentTrend(ctx.values, i, step) : undefined;
-    const shortTrend = i >= 0 ? recentTrend(ctx.values, i, step, SHORT_TREND_WINDOW_SLOTS) : undefined;
+    const shortTrend = i >= 0 ? shortTrendAt(ctx.values, i, step) : undefined;
     const ramp = noise !== undefined ? fitRampOnset(ctx.values, i, step, noise) : undefined;
 
     if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
