@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, PlatformModule } from '@app/application';
 import { AlarmActionsModule } from './alarm-actions/alarm-actions.module';
+import { ForecastsModule } from './forecasts/forecasts.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { PlansModule } from './plans/plans.module';
 import { TopologyModule } from './topology/topology.module';
@@ -16,6 +17,7 @@ export class ApiModule {
         PlansModule,
         TopologyModule,
         InventoryModule,
+        ForecastsModule,
         AlarmActionsModule,
         UiModule.forRoot(),
       ],

@@ -10,4 +10,5 @@ export * from './topology/topology.service';
 export * from './power-events/scenario-event';
 export * from './power-events/handle-power-event.use-case';
 export * from './queue/bullmq-action-queue';
+export * from './queue/bullmq-forecast-queue';
 export * from './forecast/forecast-pipeline.service';

@@ -14,6 +14,10 @@ export type JobName = (typeof JOB_NAMES)[number];
 export interface JobPayloads {
   'execute-action': { actionId: string };
   'run-audit': { powerEventId?: string; trigger: string };
-  'train-forecast': { components?: string[] };
+  /**
+   * components: only these (default all); force: retrain even where no sample arrived since the last model;
+   * requestedBy: who asked (an API token's actor), for the log
+   */
+  'train-forecast': { components?: string[]; force?: boolean; requestedBy?: string };
   'run-forecast': { horizonSeconds: number };
 }

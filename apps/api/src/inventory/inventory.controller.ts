@@ -1,10 +1,8 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource, MoreThanOrEqual } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { LAYERS } from '@app/domain';
-import { ComponentEntity, ForecastEntity, HostEntity } from '@app/persistence';
-
-const FORECAST_SCOPES = ['component', 'layer', 'host', 'cluster'];
+import { ComponentEntity, HostEntity } from '@app/persistence';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -50,44 +48,5 @@ export class InventoryController {
       maintenance: h.maintenance,
       connected: h.connected,
     }));
-  }
-
-  @Get('forecasts')
-  @ApiOperation({ summary: 'Forecasts from now on, grouped by scope, key, metric and horizon' })
-  async forecasts(@Query('scope') scope = 'layer') {
-    if (!FORECAST_SCOPES.includes(scope))
-      throw new BadRequestException(`scope must be one of ${FORECAST_SCOPES.join(', ')}`);
-    const rows = await this.dataSource.getRepository(ForecastEntity).find({
-      where: { scope, targetAt: MoreThanOrEqual(new Date(Date.now() - 3600_000)) },
-      order: { key: 'ASC', metric: 'ASC', horizonSeconds: 'ASC', targetAt: 'ASC' },
-      take: 5000,
-    });
-    const groups = new Map<
-      string,
-      { scope: string; key: string; metric: string; horizonSeconds: number; points: unknown[] }
-    >();
-    for (const r of rows) {
-      const id = `${r.key}|${r.metric}|${r.horizonSeconds}`;
-      let g = groups.get(id);
-      if (!g)
-        groups.set(
-          id,
-          (g = {
-            scope: r.scope,
-            key: r.key,
-            metric: r.metric,
-            horizonSeconds: r.horizonSeconds,
-            points: [],
-          }),
-        );
-      g.points.push({
-        targetAt: r.targetAt,
-        point: r.point,
-        lower: r.lower,
-        upper: r.upper,
-        method: r.method,
-      });
-    }
-    return [...groups.values()];
   }
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { ValidationError } from '@app/domain';
 import { parseAlarmAction, pickAlarmEnv } from '@app/snmp';
 import type { CliCommand, CliIo } from '../command';
 import { EXIT, UsageError, parseFlags } from '../command';
+import { API_FLAGS, ApiUnreachable, apiTarget, callApi, wholeNumberFlag } from '../api-client';
 
 const USAGE = 'layershift alarm [--api URL] [--token-file F] [--timeout MS] [--retries N]';
 
@@ -18,42 +18,10 @@ export const alarmCommand: CliCommand = {
   summary: 'post a vCenter alarm action (VMWARE_ALARM_* environment) to the API',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { flags, positional } = parseFlags(argv, {
-      api: 'string',
-      'token-file': 'string',
-      timeout: 'string',
-      retries: 'string',
-    });
+    const { flags, positional } = parseFlags(argv, { ...API_FLAGS, retries: 'string' });
     if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    const api = String(flags.api ?? io.env.LAYERSHIFT_API_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-    let url: URL;
-    try {
-      url = new URL(`${api}/api/v1/alarm-actions`);
-    } catch {
-      throw new UsageError(`--api '${api}' is not a URL`);
-    }
-    const tokenFile = flags['token-file'] ?? io.env.LAYERSHIFT_API_TOKEN_FILE;
-    let token: string | undefined;
-    if (typeof tokenFile === 'string') {
-      try {
-        token = readFileSync(tokenFile, 'utf8').trim();
-      } catch (e) {
-        throw new UsageError(
-          `--token-file ${tokenFile}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
-        );
-      }
-    } else token = io.env.LAYERSHIFT_API_TOKEN;
-    if (!token)
-      throw new UsageError(
-        'no API token: give --token-file (or LAYERSHIFT_API_TOKEN_FILE / LAYERSHIFT_API_TOKEN)',
-      );
-    const num = (name: string, dflt: number) => {
-      const n = flags[name] === undefined ? dflt : Number(flags[name]);
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} needs a whole number >= 0`);
-      return n;
-    };
-    const timeoutMs = num('timeout', 10_000);
-    const retries = num('retries', 2);
+    const target = apiTarget(flags, io);
+    const retries = wholeNumberFlag(flags, 'retries', 2);
 
     const env = pickAlarmEnv(io.env);
     try {
@@ -70,19 +38,15 @@ export const alarmCommand: CliCommand = {
     let lastError = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
-      let res: Response;
+      let res: { status: number; text: string };
       try {
-        res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify(env),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        res = await callApi(target, 'POST', '/api/v1/alarm-actions', env);
       } catch (e) {
-        lastError = `${url.origin} unreachable: ${e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)}`;
+        if (!(e instanceof ApiUnreachable)) throw e;
+        lastError = e.message;
         continue;
       }
-      const text = await res.text();
+      const text = res.text;
       if (res.status === 202 || res.status === 200) {
         let summary = text;
         try {

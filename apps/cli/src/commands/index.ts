@@ -2,7 +2,14 @@ import type { CliCommand } from '../command';
 import { planCommand } from './plan';
 import { snmpCommand } from './snmp';
 import { alarmCommand } from './alarm';
+import { forecastCommand } from './forecast';
 import { demoWalkthroughCommand } from './demo-walkthrough';
 
 /** Every subcommand, in the order `layershift help` lists them. Add new ones here. */
-export const COMMANDS: CliCommand[] = [planCommand, snmpCommand, alarmCommand, demoWalkthroughCommand];
+export const COMMANDS: CliCommand[] = [
+  planCommand,
+  snmpCommand,
+  alarmCommand,
+  forecastCommand,
+  demoWalkthroughCommand,
+];

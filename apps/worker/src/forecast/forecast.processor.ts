@@ -11,8 +11,9 @@ import { APP_CONFIG, type AppConfig, BullmqAuditQueue, ForecastPipelineService }
 import { QUEUES, type JobPayloads } from '@app/domain';
 
 /**
- * The forecast queue: `train-forecast` nightly (and on demand), `run-forecast` every five minutes. BullMQ's
- * repeatable jobs make one schedule for all workers: only one worker runs each tick.
+ * The forecast queue: `train-forecast` nightly (and on demand: POST /api/v1/forecasts/train puts it here),
+ * `run-forecast` every five minutes. BullMQ's repeatable jobs make one schedule for all workers: only one worker
+ * runs each tick.
  */
 @Injectable()
 export class ForecastProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -49,8 +50,14 @@ export class ForecastProcessor implements OnApplicationBootstrap, BeforeApplicat
 
   private async process(job: Job): Promise<unknown> {
     switch (job.name as 'train-forecast' | 'run-forecast') {
-      case 'train-forecast':
-        return this.pipeline.train();
+      case 'train-forecast': {
+        const data = job.data as JobPayloads['train-forecast'];
+        if (data.requestedBy)
+          this.log.log(
+            `training on demand for ${data.requestedBy}: ${data.components ? `${data.components.length} components` : 'all components'}${data.force ? ', forced' : ''}`,
+          );
+        return this.pipeline.train(new Date(), { components: data.components, force: data.force });
+      }
       case 'run-forecast': {
         void (job.data as JobPayloads['run-forecast']);
         const result = await this.pipeline.forecast();

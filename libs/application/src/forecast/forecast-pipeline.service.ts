@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource, MoreThanOrEqual } from 'typeorm';
+import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import type { DeviceKind } from '@app/domain';
 import {
   cleanSeries,
@@ -39,6 +39,17 @@ const TRAIN_DAYS = 35;
 const HISTORY_DAYS = 8;
 /** The planner never fills a host above this share; the trigger watches the same line. */
 const SAFE_UTILIZATION = 0.9;
+
+export interface TrainingResult {
+  /** components looked at */
+  components: number;
+  /** models stored by this run */
+  models: number;
+  /** of those, on a baseline (too little history) */
+  fallbacks: number;
+  /** component-metrics that kept their model: no sample since it was trained */
+  unchanged: number;
+}
 
 export interface ForecastRunResult {
   components: number;
@@ -86,19 +97,39 @@ export class ForecastPipelineService {
     return rows.map((r) => ({ t: r.ts.getTime() / 1000, v: r.value }));
   }
 
-  /** Trains one model per component and metric on the last TRAIN_DAYS; returns how many were stored. */
-  async train(now = new Date()): Promise<{ models: number; fallbacks: number }> {
+  /**
+   * Trains one model per component and metric on the last TRAIN_DAYS. Incremental: a component and metric with no
+   * sample since its latest model's window ended keeps that model (the same samples give the same model), unless
+   * `force`. `components` limits it to those ids (training on demand); default all.
+   */
+  async train(
+    now = new Date(),
+    options: { components?: readonly string[]; force?: boolean } = {},
+  ): Promise<TrainingResult> {
     const since = new Date(now.getTime() - TRAIN_DAYS * 86400_000);
-    const components = await this.dataSource.getRepository(ComponentEntity).find({ select: ['id'] });
+    const components = await this.dataSource.getRepository(ComponentEntity).find({
+      select: ['id'],
+      where: options.components ? { id: In([...options.components]) } : {},
+    });
+    const latest = options.force ? new Map<string, ForecastModelEntity>() : await this.latestModels();
+    const lastSample = options.force ? new Map<string, Date>() : await this.lastSampleTimes(since);
     let models = 0;
     let fallbacks = 0;
+    let unchanged = 0;
     for (const c of components)
       for (const metric of FORECAST_METRICS) {
+        const key = `${c.id}|${metric}`;
+        const last = lastSample.get(key);
+        const model = latest.get(key);
+        if (last && model && last.getTime() < model.trainedTo.getTime()) {
+          unchanged++;
+          continue;
+        }
         const raw = await this.samples(c.id, metric, since);
         if (raw.length === 0) continue;
         const series = cleanSeries(raw);
-        const model = ComponentModel.train(series, { metric });
-        if (model.kind !== 'ridge') fallbacks++;
+        const trained = ComponentModel.train(series, { metric });
+        if (trained.kind !== 'ridge') fallbacks++;
         await this.dataSource.getRepository(ForecastModelEntity).insert({
           scope: 'component',
           key: c.id,
@@ -106,16 +137,28 @@ export class ForecastPipelineService {
           horizonSeconds: 0,
           trainedFrom: new Date(series.start * 1000),
           trainedTo: new Date((series.start + series.values.length * series.stepSeconds) * 1000),
-          model: model.toJSON(),
-          error: { kind: model.kind, cleaning: series.report },
+          model: trained.toJSON(),
+          error: { kind: trained.kind, cleaning: series.report },
         });
         models++;
       }
-    this.log.log(`trained ${models} models (${fallbacks} on a baseline: too little history)`);
-    return { models, fallbacks };
+    this.log.log(
+      `trained ${models} models (${fallbacks} on a baseline: too little history; ${unchanged} unchanged since their last training)`,
+    );
+    return { components: components.length, models, fallbacks, unchanged };
   }
 
-  private async latestModels(): Promise<Map<string, ForecastModelEntity>> {
+  /** The newest sample per component and metric since `since` (one grouped query). */
+  private async lastSampleTimes(since: Date): Promise<Map<string, Date>> {
+    const rows: { entity_id: string; metric: string; last: Date }[] = await this.dataSource.query(
+      `SELECT entity_id, metric, max(ts) AS last FROM metric_samples WHERE ts >= $1 GROUP BY entity_id, metric`,
+      [since],
+    );
+    return new Map(rows.map((r) => [`${r.entity_id}|${r.metric}`, new Date(r.last)]));
+  }
+
+  /** The newest model per component and metric, keyed `component|metric`. */
+  async latestModels(): Promise<Map<string, ForecastModelEntity>> {
     const rows: ForecastModelEntity[] = await this.dataSource
       .getRepository(ForecastModelEntity)
       .createQueryBuilder('m')

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '@app/persistence';
 import { ACTION_QUEUE } from '../ports';
 import { BullmqActionQueue, BullmqAuditQueue } from '../queue/bullmq-action-queue';
+import { BullmqForecastQueue } from '../queue/bullmq-forecast-queue';
 import { ApiTokenGuard } from './auth';
 import type { AppConfig } from './config';
 import { HealthController } from './health.controller';
@@ -65,6 +66,7 @@ export class PlatformModule implements OnApplicationShutdown {
         // One producer per queue per process (each holds its own Redis connection).
         BullmqActionQueue,
         BullmqAuditQueue,
+        BullmqForecastQueue,
         { provide: ACTION_QUEUE, useExisting: BullmqActionQueue },
       ],
       exports: [
@@ -74,6 +76,7 @@ export class PlatformModule implements OnApplicationShutdown {
         METRICS_REGISTRY,
         BullmqActionQueue,
         BullmqAuditQueue,
+        BullmqForecastQueue,
         ACTION_QUEUE,
       ],
     };
