@@ -8,7 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '@app/application';
-import { ComponentEntity, ForecastEntity } from '@app/persistence';
+import { ComponentEntity, ForecastEntity, ForecastModelEntity } from '@app/persistence';
 import { ApiModule } from '../../../apps/api/src/api.module';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { ValidationErrorFilter } from '../../../apps/api/src/http-errors.filter';
@@ -135,6 +135,25 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
       ),
     );
 
+    // The models behind them: two regressions and one component with too little history on a baseline.
+    const trainedTo = new Date(now - 600_000);
+    await db.dataSource.getRepository(ForecastModelEntity).save(
+      [
+        ['ridge', undefined],
+        ['ridge', undefined],
+        ['constant', '20 observed samples (< 24, two hours): constant at the mean'],
+      ].map(([kind, fallbackReason], i) => ({
+        scope: 'component',
+        key: SCENARIO.components[i].id as string,
+        metric: 'cpuMhz',
+        horizonSeconds: 0,
+        trainedFrom: new Date(now - 35 * 86400_000),
+        trainedTo,
+        model: { kind, fallbackReason },
+        error: { kind },
+      })),
+    );
+
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -254,6 +273,30 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
       page.locator(`clr-dg-row[data-component="${flagged}"] .ls-untagged`).textContent(),
     ).resolves.toContain('untagged');
     await shot('07-layers');
+  });
+
+  it('says how many forecast models there are, and Retrain now queues a training for the worker', async () => {
+    const summary = page.locator('.ls-models-summary');
+    await expect(summary.textContent()).resolves.toMatch(
+      /Forecast models: 3 \(2 regression, 1 on a baseline: too little history\) · last trained/,
+    );
+    const posted = page.waitForResponse(
+      (r) => r.url().endsWith('/api/v1/forecasts/train') && r.request().method() === 'POST',
+    );
+    await page.click('button.ls-retrain');
+    const answer = await posted;
+    expect(answer.status()).toBe(202);
+    const { jobId } = (await answer.json()) as { jobId: string };
+    // no worker runs in this test: the job waits in BullMQ, and the page says so
+    await page.locator('.ls-training[data-state=waiting]').waitFor();
+    await expect(page.locator('.ls-training').textContent()).resolves.toContain('waiting for a worker');
+    expect(await page.locator('button.ls-retrain').isDisabled()).toBe(true);
+    const status = (await (
+      await fetch(`${base}/api/v1/forecasts/train/${jobId}`, { headers: auth })
+    ).json()) as { state: string; components: unknown; requestedBy: string };
+    expect(status).toMatchObject({ state: 'waiting', components: 'all' });
+    expect(status.requestedBy).toMatch(/^token#1:/);
+    await shot('11-layers-retrain');
   });
 
   it('inside the vSphere Client, sends the SDK session as vmware-api-session-id and shows the object monitor view', async () => {

@@ -1,6 +1,13 @@
 import { Injectable, inject } from '@angular/core';
 import { AuthService } from './auth.service';
-import type { ComponentView, ForecastSeries, PlanDetail, PlanListItem } from './models';
+import type {
+  ComponentView,
+  ForecastModelView,
+  ForecastSeries,
+  PlanDetail,
+  PlanListItem,
+  TrainingStatusView,
+} from './models';
 
 /** An api answer other than 2xx, with the api's own message when it sent one. */
 export class ApiError extends Error {
@@ -48,13 +55,32 @@ export class ApiService {
     return this.get<ForecastSeries[]>(`forecasts?scope=${encodeURIComponent(scope)}`);
   }
 
+  forecastModels(): Promise<ForecastModelView[]> {
+    return this.get<ForecastModelView[]>('forecasts/models');
+  }
+
+  /** Train all components now (unchanged ones keep their model); an identical waiting request is the same job. */
+  train(): Promise<{ jobId: string; deduplicated: boolean }> {
+    return this.request('POST', 'forecasts/train', {});
+  }
+
+  trainingStatus(jobId: string): Promise<TrainingStatusView> {
+    return this.get<TrainingStatusView>(`forecasts/train/${encodeURIComponent(jobId)}`);
+  }
+
   private get<T>(path: string): Promise<T> {
     return this.request<T>('GET', path);
   }
 
-  private async request<T>(method: string, path: string): Promise<T> {
-    const headers = { accept: 'application/json', ...(await this.auth.headers()) };
-    const res = await fetch(new URL(path, this.base), { method, headers, credentials: 'same-origin' });
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...(await this.auth.headers()) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(new URL(path, this.base), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (res.status === 401) {
       this.auth.logout('The api did not accept the token. Enter it again.');
       throw new ApiError(401, 'not signed in');

@@ -3,6 +3,7 @@ import { ClrDatagridModule } from '@clr/angular';
 import { ApiError, ApiService } from './api.service';
 import { duration } from './format';
 import { ForecastChartComponent } from './forecast-chart.component';
+import { ForecastModelsComponent } from './forecast-models.component';
 import { LAYERS, layerLabel, type ComponentView, type ForecastSeries, type Layer } from './models';
 import { AlertComponent } from './alert.component';
 
@@ -18,7 +19,7 @@ interface LayerCard {
 /** Components by layer, untagged VMs flagged (they count as medium), and each layer's forecasts. */
 @Component({
   selector: 'ls-layers',
-  imports: [AlertComponent, ClrDatagridModule, ForecastChartComponent],
+  imports: [AlertComponent, ClrDatagridModule, ForecastChartComponent, ForecastModelsComponent],
   template: `
     <div class="ls-page">
       <div class="ls-row">
@@ -44,6 +45,7 @@ interface LayerCard {
             </div>
           </div>
         }
+        <ls-forecast-models />
         <div class="clr-row">
           @for (c of cards(); track c.layer) {
             <div class="clr-col-lg-3 clr-col-md-6 clr-col-12">

@@ -84,6 +84,26 @@ export interface ForecastSeries {
   points: ForecastPoint[];
 }
 
+/** GET /api/v1/forecasts/models: the model one component and metric forecasts with. */
+export interface ForecastModelView {
+  component: string;
+  metric: string;
+  /** ridge, or the baseline it fell back to */
+  kind: string;
+  fallbackReason?: string;
+  trainedFrom: string;
+  trainedTo: string;
+  trainedAt: string;
+}
+
+/** GET /api/v1/forecasts/train/{jobId}. */
+export interface TrainingStatusView {
+  jobId: string;
+  state: string;
+  result?: { components: number; models: number; fallbacks: number; unchanged: number };
+  failedReason?: string;
+}
+
 /** Plan states in which actions are (or are about to be) carried out. */
 export const ACTIVE_PLAN_STATES = ['approved', 'executing'];
 /** Action states that will not change again. */
