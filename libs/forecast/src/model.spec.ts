@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanRegular } from './clean';
 import { LOOKBACK_SLOTS } from './features';
-import { ComponentModel } from './model';
+import { ComponentModel, holdoutSummary } from './model';
 import { dailySeries, series, T0 } from './synthetic';
 
 describe('ComponentModel', () => {
@@ -25,6 +25,25 @@ describe('ComponentModel', () => {
       }
       expect(ours).toBeLessThan(0.8 * naive);
     }
+  });
+
+  it("keeps the hold-out error it chose each horizon on, beside the naive forecast's", () => {
+    const summary = holdoutSummary(model.json);
+    expect(summary.map((h) => h.horizonSeconds)).toEqual([3600, 14400, 86400]);
+    for (const h of summary) {
+      // 7 days of hold-out, every 2nd origin, less the horizon
+      expect(h.holdoutRows).toBeGreaterThan(900);
+      expect(h.mae).toBeGreaterThan(0);
+      // the chosen method is never worse than naive there: that is how it was chosen
+      expect(h.mae).toBeLessThanOrEqual(h.naiveMae);
+    }
+    // on a daily sine the regression wins clearly at 1 h and 4 h
+    expect(summary[0]).toMatchObject({ method: 'ridge' });
+    expect(summary[0].mae).toBeLessThan(0.8 * summary[0].naiveMae);
+    // a baseline fallback has no hold-out
+    expect(
+      holdoutSummary(ComponentModel.train(series(dailySeries(3, 1)), { metric: 'cpuMhz' }).json),
+    ).toEqual([]);
   });
 
   it('gives ordered intervals that cover most unseen values', () => {

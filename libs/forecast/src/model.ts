@@ -80,6 +80,17 @@ export interface HorizonModel {
   /** residual quantiles (in the transformed space for ridge, raw otherwise) */
   lo: number;
   hi: number;
+  /**
+   * the hold-out this horizon was chosen on (the last residualDays, not fitted): how many forecasts, and each
+   * candidate's mean absolute error there in the series' units; absent without a hold-out (too little history)
+   */
+  holdout?: HoldoutError;
+}
+
+/** Mean absolute errors on a model's hold-out, per candidate method, in the series' units (MHz, MB). */
+export interface HoldoutError {
+  rows: number;
+  mae: Record<HorizonMethod, number>;
 }
 
 /** A trained per-component, per-metric model: plain data, JSON-serialisable, safe to store and reload. */
@@ -103,6 +114,25 @@ export interface ComponentModelJSON {
   maxSeen?: number;
   /** why a baseline was used instead of the regression */
   fallbackReason?: string;
+}
+
+/** Per horizon: the method that forecasts it and its hold-out error beside the naive forecast's (stored, shown). */
+export function holdoutSummary(
+  json: ComponentModelJSON,
+): { horizonSeconds: number; method: HorizonMethod; holdoutRows: number; mae: number; naiveMae: number }[] {
+  return json.horizons.flatMap((h) =>
+    h.holdout
+      ? [
+          {
+            horizonSeconds: h.horizonSeconds,
+            method: h.method ?? 'ridge',
+            holdoutRows: h.holdout.rows,
+            mae: h.holdout.mae[h.method ?? 'ridge'],
+            naiveMae: h.holdout.mae.naive,
+          },
+        ]
+      : [],
+  );
 }
 
 export const DEFAULT_TRAIN: Required<Omit<TrainOptions, 'metric' | 'schedule' | 'transform'>> = {
@@ -340,6 +370,17 @@ export class ComponentModel {
         linear: method === 'ridge' ? final : undefined,
         lo: quantile(res, alpha) * o.intervalInflation,
         hi: quantile(res, 1 - alpha) * o.intervalInflation,
+        holdout:
+          holdout > 0
+            ? {
+                rows: holdout,
+                mae: {
+                  ridge: cand.ridge.abs / holdout,
+                  naive: cand.naive.abs / holdout,
+                  'seasonal-naive': cand['seasonal-naive'].abs / holdout,
+                },
+              }
+            : undefined,
       });
     }
     return new ComponentModel({

@@ -94,6 +94,11 @@ describe('forecast pipeline on real PostgreSQL', () => {
       .getRepository(ForecastModelEntity)
       .findOneByOrFail({ key: 'vm-a', metric: 'cpuMhz' });
     expect((calm.error as { kind: string }).kind).toBe('ridge');
+    // stored with its error on the hold-out (the last days not fitted), per horizon, beside the naive forecast's
+    const holdout = (calm.error as { holdout: { horizonSeconds: number; mae: number; naiveMae: number }[] })
+      .holdout;
+    expect(holdout.map((h) => h.horizonSeconds)).toEqual([3600, 14400, 86400]);
+    for (const h of holdout) expect(h.mae).toBeLessThanOrEqual(h.naiveMae);
   });
 
   it('stores component, layer and host forecasts, and opens a shortage only for the hosts heading over their line', async () => {

@@ -87,6 +87,12 @@ describe('forecast training on demand: CLI -> api -> BullMQ -> worker -> Postgre
     const rows = JSON.parse(list.out.join('')) as { component: string; metric: string; trainedTo: string }[];
     expect(rows.map((r) => `${r.component}/${r.metric}`).sort()).toEqual(['vm-t1/cpuMhz', 'vm-t1/memMb']);
     expect(new Date(rows[0].trainedTo).getTime()).toBeGreaterThan(now * 1000);
+    const table = cli(base);
+    expect(await forecastCommand.run(['models', '--component', 'vm-t1'], table.io)).toBe(0);
+    const lines = table.out.join('').trim().split('\n');
+    expect(lines[0]).toBe('component\tmetric\tmodel\thold-out MAE (naive)\ttrained on\ttrained at');
+    // three days of history: a baseline, which says why, and has no hold-out
+    expect(lines.slice(1).sort()[0]).toMatch(/^vm-t1\tcpuMhz\tseasonal-naive \(.*days observed.*\)\t-\t/);
   });
 
   it('keeps a model whose samples have not changed, retrains where a sample arrived, and retrains all with force', async () => {

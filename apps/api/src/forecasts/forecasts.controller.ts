@@ -15,7 +15,7 @@ import type { Request } from 'express';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
 import { ValidationError } from '@app/domain';
 import { BullmqForecastQueue, ForecastPipelineService } from '@app/application';
-import type { ComponentModelJSON } from '@app/forecast';
+import { holdoutSummary, type ComponentModelJSON } from '@app/forecast';
 import { ComponentEntity, ForecastEntity } from '@app/persistence';
 import { parseTrainingRequest } from './training-request';
 
@@ -77,17 +77,19 @@ export class ForecastsController {
   @Get('models')
   @ApiOperation({
     summary:
-      'The model each component and metric forecasts with: kind (ridge, or the baseline it fell back to and why), training window, when trained',
+      "The model each component and metric forecasts with: kind (ridge, or the baseline it fell back to and why), per horizon its hold-out error beside the naive forecast's, training window, when trained",
   })
   async models() {
     const latest = await this.pipeline.latestModels();
     return [...latest.values()].map((m) => {
-      const json = m.model as Partial<ComponentModelJSON>;
+      const json = m.model as ComponentModelJSON;
       return {
         component: m.key,
         metric: m.metric,
         kind: json.kind ?? 'unknown',
         fallbackReason: json.fallbackReason,
+        // per horizon: what forecasts it, and its error on the last days held out of the fit, beside naive's
+        holdout: Array.isArray(json.horizons) ? holdoutSummary(json) : [],
         trainedFrom: m.trainedFrom,
         trainedTo: m.trainedTo,
         trainedAt: m.createdAt,

@@ -27,6 +27,7 @@ interface ModelRow {
   trainedFrom: string;
   trainedTo: string;
   trainedAt: string;
+  holdout: { horizonSeconds: number; method: string; mae: number; naiveMae: number }[];
 }
 
 /** `--component` may be given several times and each may list ids separated by commas. */
@@ -111,10 +112,18 @@ async function models(target: ApiTarget, argv: string[], flags: Record<string, s
     return EXIT.ok;
   }
   const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-  io.out('component\tmetric\tmodel\ttrained on\ttrained at\n');
+  // per horizon: the method and its hold-out mean absolute error, naive's in brackets
+  const errors = (m: ModelRow) =>
+    (m.holdout ?? [])
+      .map(
+        (h) =>
+          `${h.horizonSeconds / 3600} h ${h.method} ${h.mae.toPrecision(3)} (${h.naiveMae.toPrecision(3)})`,
+      )
+      .join(', ') || '-';
+  io.out('component\tmetric\tmodel\thold-out MAE (naive)\ttrained on\ttrained at\n');
   for (const m of rows)
     io.out(
-      `${m.component}\t${m.metric}\t${m.kind}${m.fallbackReason ? ` (${m.fallbackReason})` : ''}\t${day(m.trainedFrom)} .. ${day(m.trainedTo)}\t${day(m.trainedAt)}\n`,
+      `${m.component}\t${m.metric}\t${m.kind}${m.fallbackReason ? ` (${m.fallbackReason})` : ''}\t${errors(m)}\t${day(m.trainedFrom)} .. ${day(m.trainedTo)}\t${day(m.trainedAt)}\n`,
     );
   if (rows.length === 0) io.out('(no models: nothing trained yet, or no such component)\n');
   return EXIT.ok;

@@ -5,6 +5,7 @@ import {
   cleanSeries,
   ComponentModel,
   evaluateTrigger,
+  holdoutSummary,
   hostFeedPower,
   INITIAL_TRIGGER_STATE,
   rollUp,
@@ -138,7 +139,7 @@ export class ForecastPipelineService {
           trainedFrom: new Date(series.start * 1000),
           trainedTo: new Date((series.start + series.values.length * series.stepSeconds) * 1000),
           model: trained.toJSON(),
-          error: { kind: trained.kind, cleaning: series.report },
+          error: { kind: trained.kind, cleaning: series.report, holdout: holdoutSummary(trained.toJSON()) },
         });
         models++;
       }

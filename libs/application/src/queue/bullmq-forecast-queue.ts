@@ -64,11 +64,14 @@ export class BullmqForecastQueue implements BeforeApplicationShutdown {
   /** An on-demand training job's state and outcome; undefined if there is none by that id (or it has expired). */
   async trainingStatus(jobId: string): Promise<TrainingStatus | undefined> {
     if (!jobId.startsWith(ON_DEMAND_PREFIX)) return undefined;
+    // the state first, then the job: read the other way round, a job that finished in between would be reported
+    // completed with the result it did not have yet when it was read
+    const state = await this.queue.getJobState(jobId);
     const job = await this.queue.getJob(jobId);
     if (!job || job.name !== 'train-forecast') return undefined;
     return {
       jobId,
-      state: await job.getState(),
+      state,
       components: job.data.components ?? 'all',
       force: job.data.force === true,
       requestedBy: job.data.requestedBy,
