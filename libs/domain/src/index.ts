@@ -6,3 +6,4 @@ export * from './power-event';
 export * from './action-state';
 export * from './job-names';
 export * from './validation';
+export * from './forecast-api';

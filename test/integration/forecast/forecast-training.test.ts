@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullmqForecastQueue } from '@app/application';
 import { ForecastModelEntity, MetricSampleEntity } from '@app/persistence';
 import { forecastCommand } from '../../../apps/cli/src/commands/forecast';
-import type { CliIo } from '../../../apps/cli/src/command';
+import { captureIo } from '../../../apps/cli/src/capture-io';
 import { startApiAndWorker, type RunningApps } from '../../support/apps';
 import { auth, testConfig, TEST_TOKEN } from '../../support/app-config';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
@@ -28,16 +28,7 @@ async function seed(db: TestDatabase, now: number) {
     await db.dataSource.getRepository(MetricSampleEntity).insert(rows.slice(i, i + 2000));
 }
 
-function cli(base: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: { LAYERSHIFT_API_URL: base, LAYERSHIFT_API_TOKEN: TEST_TOKEN },
-  };
-  return { io, out, err };
-}
+const cli = (base: string) => captureIo({ LAYERSHIFT_API_URL: base, LAYERSHIFT_API_TOKEN: TEST_TOKEN });
 
 describe('forecast training on demand: CLI -> api -> BullMQ -> worker -> PostgreSQL', () => {
   let db: TestDatabase;

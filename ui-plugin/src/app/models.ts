@@ -84,7 +84,7 @@ export interface ForecastSeries {
   points: ForecastPoint[];
 }
 
-/** GET /api/v1/forecasts/models: the model one component and metric forecasts with. */
+/** GET /api/v1/forecasts/models (libs/domain/src/forecast-api.ts, the fields this UI reads). */
 export interface ForecastModelView {
   component: string;
   metric: string;
@@ -96,7 +96,7 @@ export interface ForecastModelView {
   trainedAt: string;
 }
 
-/** GET /api/v1/forecasts/train/{jobId}. */
+/** GET /api/v1/forecasts/train/{jobId} (libs/domain/src/forecast-api.ts, the fields this UI reads). */
 export interface TrainingStatusView {
   jobId: string;
   state: string;

@@ -13,17 +13,13 @@ import {
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
-import { ValidationError } from '@app/domain';
-import { BullmqForecastQueue, ForecastPipelineService } from '@app/application';
+import { ValidationError, type ForecastModelView } from '@app/domain';
+import { actorOf, BullmqForecastQueue, ForecastPipelineService } from '@app/application';
 import { holdoutSummary, type ComponentModelJSON } from '@app/forecast';
 import { ComponentEntity, ForecastEntity } from '@app/persistence';
 import { parseTrainingRequest } from './training-request';
 
 const FORECAST_SCOPES = ['component', 'layer', 'host', 'cluster'];
-
-function actorOf(req: Request): string {
-  return (req as Request & { actor?: string }).actor ?? 'api';
-}
 
 @ApiTags('forecasts')
 @ApiBearerAuth()
@@ -79,7 +75,7 @@ export class ForecastsController {
     summary:
       "The model each component and metric forecasts with: kind (ridge, or the baseline it fell back to and why), per horizon its hold-out error beside the naive forecast's, training window, when trained",
   })
-  async models() {
+  async models(): Promise<ForecastModelView[]> {
     const latest = await this.pipeline.latestModels();
     return [...latest.values()].map((m) => {
       const json = m.model as ComponentModelJSON;
@@ -90,9 +86,9 @@ export class ForecastsController {
         fallbackReason: json.fallbackReason,
         // per horizon: what forecasts it, and its error on the last days held out of the fit, beside naive's
         holdout: Array.isArray(json.horizons) ? holdoutSummary(json) : [],
-        trainedFrom: m.trainedFrom,
-        trainedTo: m.trainedTo,
-        trainedAt: m.createdAt,
+        trainedFrom: m.trainedFrom.toISOString(),
+        trainedTo: m.trainedTo.toISOString(),
+        trainedAt: m.createdAt.toISOString(),
       };
     });
   }

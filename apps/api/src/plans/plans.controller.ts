@@ -15,6 +15,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DataSource, In } from 'typeorm';
 import {
+  actorOf,
   ApprovePlanUseCase,
   PLANNER,
   RunAuditUseCase,
@@ -23,10 +24,6 @@ import {
 } from '@app/application';
 import { parseScenario, type Plan, type ScenarioEvent } from '@app/domain';
 import { ActionAttemptEntity, ActionEntity, PlanEntity } from '@app/persistence';
-
-function actorOf(req: Request): string {
-  return (req as Request & { actor?: string }).actor ?? 'api';
-}
 
 @ApiTags('plans')
 @ApiBearerAuth()

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { TopologyService, type TopologyDocument } from '@app/application';
+import { actorOf, TopologyService, type TopologyDocument } from '@app/application';
 
 @ApiTags('topology')
 @ApiBearerAuth()
@@ -18,6 +18,6 @@ export class TopologyController {
   @Put()
   @ApiOperation({ summary: 'Replace the power topology (validated; 400 names the path of each problem)' })
   put(@Body() body: unknown, @Req() req: Request): Promise<TopologyDocument> {
-    return this.topology.replace(body, (req as Request & { actor?: string }).actor ?? 'api');
+    return this.topology.replace(body, actorOf(req));
   }
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../command';
+import { captureIo } from '../capture-io';
 import { alarmCommand } from './alarm';
 
 const TOKEN = 'cli-alarm-token-abcdef0123456789';
@@ -16,12 +16,10 @@ const ENV = {
   AWS_SECRET_ACCESS_KEY: 'must-not-leave',
 };
 
-function io(env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env };
-  return { cli, out, err };
-}
+const io = (env: NodeJS.ProcessEnv) => {
+  const c = captureIo(env);
+  return { cli: c.io, out: c.out, err: c.err };
+};
 
 describe('layershift alarm', () => {
   let server: Server;

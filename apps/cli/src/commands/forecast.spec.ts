@@ -1,14 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../command';
+import { captureIo } from '../capture-io';
 import { forecastCommand } from './forecast';
 
-function io(env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env };
-  return { cli, out, err };
-}
+const io = (env: NodeJS.ProcessEnv) => {
+  const c = captureIo(env);
+  return { cli: c.io, out: c.out, err: c.err };
+};
 
 describe('layershift forecast (options)', () => {
   let server: Server;

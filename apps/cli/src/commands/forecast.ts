@@ -1,3 +1,4 @@
+import type { ForecastModelView, TrainingStatus } from '@app/domain';
 import type { CliCommand, CliIo } from '../command';
 import { EXIT, UsageError, parseFlags } from '../command';
 import {
@@ -11,24 +12,6 @@ import {
 
 const USAGE =
   'layershift forecast train [--component ID]... [--force] [--wait] [--wait-seconds N] | layershift forecast models [--component ID]... [--json]  (both: [--api URL] [--token-file F] [--timeout MS])';
-
-interface TrainingStatus {
-  jobId: string;
-  state: string;
-  result?: { components: number; models: number; fallbacks: number; unchanged: number };
-  failedReason?: string;
-}
-
-interface ModelRow {
-  component: string;
-  metric: string;
-  kind: string;
-  fallbackReason?: string;
-  trainedFrom: string;
-  trainedTo: string;
-  trainedAt: string;
-  holdout: { horizonSeconds: number; method: string; mae: number; naiveMae: number }[];
-}
 
 /** `--component` may be given several times and each may list ids separated by commas. */
 function componentsOf(argv: string[]): string[] {
@@ -106,15 +89,17 @@ async function models(target: ApiTarget, argv: string[], flags: Record<string, s
     return EXIT.failure;
   }
   const only = new Set(componentsOf(argv));
-  const rows = (JSON.parse(res.text) as ModelRow[]).filter((m) => only.size === 0 || only.has(m.component));
+  const rows = (JSON.parse(res.text) as ForecastModelView[]).filter(
+    (m) => only.size === 0 || only.has(m.component),
+  );
   if (flags.json) {
     io.out(JSON.stringify(rows, null, 2) + '\n');
     return EXIT.ok;
   }
   const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
   // per horizon: the method and its hold-out mean absolute error, naive's in brackets
-  const errors = (m: ModelRow) =>
-    (m.holdout ?? [])
+  const errors = (m: ForecastModelView) =>
+    m.holdout
       .map(
         (h) =>
           `${h.horizonSeconds / 3600} h ${h.method} ${h.mae.toPrecision(3)} (${h.naiveMae.toPrecision(3)})`,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
-import type { DeviceKind } from '@app/domain';
+import type { DeviceKind, TrainingResult } from '@app/domain';
 import {
   cleanSeries,
   ComponentModel,
@@ -40,17 +40,6 @@ const TRAIN_DAYS = 35;
 const HISTORY_DAYS = 8;
 /** The planner never fills a host above this share; the trigger watches the same line. */
 const SAFE_UTILIZATION = 0.9;
-
-export interface TrainingResult {
-  /** components looked at */
-  components: number;
-  /** models stored by this run */
-  models: number;
-  /** of those, on a baseline (too little history) */
-  fallbacks: number;
-  /** component-metrics that kept their model: no sample since it was trained */
-  unchanged: number;
-}
 
 export interface ForecastRunResult {
   components: number;

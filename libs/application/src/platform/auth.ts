@@ -13,6 +13,11 @@ import type { AppConfig } from './config';
 import { APP_CONFIG } from './tokens';
 
 const PUBLIC = 'layershift:public';
+
+/** Who made an authenticated request, as the guard recorded it (`token#N:<digest prefix>`), for audit records. */
+export function actorOf(req: Request): string {
+  return (req as Request & { actor?: string }).actor ?? 'api';
+}
 /** Marks the rare route that needs no token (the liveness probe). Everything else is authenticated. */
 export const Public = () => SetMetadata(PUBLIC, true);
 

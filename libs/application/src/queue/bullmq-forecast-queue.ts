@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { QUEUES, type JobPayloads } from '@app/domain';
+import { QUEUES, type JobPayloads, type TrainingResult, type TrainingStatus } from '@app/domain';
 import type { AppConfig } from '../platform/config';
 import { APP_CONFIG, REDIS } from '../platform/tokens';
 
@@ -11,20 +11,6 @@ export interface TrainingRequest {
   jobId: string;
   /** true: the same request (same components, same force) was still waiting or running; this is that job */
   deduplicated: boolean;
-}
-
-export interface TrainingStatus {
-  jobId: string;
-  /** BullMQ's state: waiting, active, completed, failed, delayed, prioritized, ... */
-  state: string;
-  components: string[] | 'all';
-  force: boolean;
-  requestedBy?: string;
-  requestedAt: string;
-  finishedAt?: string;
-  /** the worker's answer once completed: models stored, on a baseline, skipped as unchanged */
-  result?: unknown;
-  failedReason?: string;
 }
 
 /** Job ids of on-demand training start with this; the nightly schedule's do not (BullMQ names them). */
@@ -77,7 +63,7 @@ export class BullmqForecastQueue implements BeforeApplicationShutdown {
       requestedBy: job.data.requestedBy,
       requestedAt: new Date(job.timestamp).toISOString(),
       finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : undefined,
-      result: job.returnvalue ?? undefined,
+      result: (job.returnvalue as TrainingResult | null) ?? undefined,
       failedReason: job.failedReason || undefined,
     };
   }
