@@ -6,6 +6,7 @@ import { InventoryModule } from './inventory/inventory.module';
 import { PlansModule } from './plans/plans.module';
 import { TopologyModule } from './topology/topology.module';
 import { UiModule } from './ui';
+import { WorkWindowsModule } from './work-windows/work-windows.module';
 
 @Module({})
 export class ApiModule {
@@ -18,6 +19,7 @@ export class ApiModule {
         TopologyModule,
         InventoryModule,
         ForecastsModule,
+        WorkWindowsModule,
         AlarmActionsModule,
         UiModule.forRoot(),
       ],

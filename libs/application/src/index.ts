@@ -12,3 +12,4 @@ export * from './power-events/handle-power-event.use-case';
 export * from './queue/bullmq-action-queue';
 export * from './queue/bullmq-forecast-queue';
 export * from './forecast/forecast-pipeline.service';
+export * from './work-windows/work-windows.service';

@@ -7,3 +7,4 @@ export * from './action-state';
 export * from './job-names';
 export * from './validation';
 export * from './forecast-api';
+export * from './work-window';

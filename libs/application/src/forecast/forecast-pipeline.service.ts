@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
-import type { DeviceKind, TrainingResult } from '@app/domain';
+import { scheduleOf, type DeviceKind, type TrainingResult, type WorkWindow } from '@app/domain';
 import {
   cleanSeries,
   ComponentModel,
@@ -30,6 +30,7 @@ import {
   PowerEventEntity,
   SyncStateEntity,
   UpsEntity,
+  WorkWindowEntity,
 } from '@app/persistence';
 import type { AppConfig } from '../platform/config';
 import { APP_CONFIG } from '../platform/tokens';
@@ -98,10 +99,15 @@ export class ForecastPipelineService {
   ): Promise<TrainingResult> {
     const since = new Date(now.getTime() - TRAIN_DAYS * 86400_000);
     const components = await this.dataSource.getRepository(ComponentEntity).find({
-      select: ['id'],
+      select: ['id', 'hostId', 'layer'],
       where: options.components ? { id: In([...options.components]) } : {},
     });
+    const windows = await this.workWindows();
+    // the schedule feature looks up to a day past the training window's end
+    const scheduleTo = now.getTime() / 1000 + 2 * 86400;
     const latest = options.force ? new Map<string, ForecastModelEntity>() : await this.latestModels();
+    // the windows are a feature: a model trained before they were last edited is retrained whatever its samples
+    const windowsEditedAt = await this.workWindowsEditedAt();
     const lastSample = options.force ? new Map<string, Date>() : await this.lastSampleTimes(since);
     let models = 0;
     let fallbacks = 0;
@@ -111,14 +117,20 @@ export class ForecastPipelineService {
         const key = `${c.id}|${metric}`;
         const last = lastSample.get(key);
         const model = latest.get(key);
-        if (last && model && last.getTime() < model.trainedTo.getTime()) {
+        if (
+          last &&
+          model &&
+          last.getTime() < model.trainedTo.getTime() &&
+          (windowsEditedAt === undefined || model.createdAt.getTime() > windowsEditedAt.getTime())
+        ) {
           unchanged++;
           continue;
         }
         const raw = await this.samples(c.id, metric, since);
         if (raw.length === 0) continue;
         const series = cleanSeries(raw);
-        const trained = ComponentModel.train(series, { metric });
+        const schedule = scheduleOf(windows, c, since.getTime() / 1000, scheduleTo);
+        const trained = ComponentModel.train(series, { metric, schedule });
         if (trained.kind !== 'ridge') fallbacks++;
         await this.dataSource.getRepository(ForecastModelEntity).insert({
           scope: 'component',
@@ -136,6 +148,20 @@ export class ForecastPipelineService {
       `trained ${models} models (${fallbacks} on a baseline: too little history; ${unchanged} unchanged since their last training)`,
     );
     return { components: components.length, models, fallbacks, unchanged };
+  }
+
+  /** The operator's windows of anticipated work (PUT /api/v1/work-windows), a feature of every model. */
+  private async workWindows(): Promise<WorkWindow[]> {
+    const rows = await this.dataSource.getRepository(WorkWindowEntity).find();
+    return rows.map((r) => r.spec as WorkWindow);
+  }
+
+  /** When the windows were last replaced (the audit log keeps it, an emptied list included). */
+  private async workWindowsEditedAt(): Promise<Date | undefined> {
+    const [row]: { at: Date | null }[] = await this.dataSource.query(
+      `SELECT max(at) AS at FROM audit_log WHERE action = 'work-windows.replaced'`,
+    );
+    return row?.at ? new Date(row.at) : undefined;
   }
 
   /** The newest sample per component and metric since `since` (one grouped query). */
@@ -166,6 +192,7 @@ export class ForecastPipelineService {
     const models = await this.latestModels();
     const components = await this.dataSource.getRepository(ComponentEntity).find();
     const since = new Date(now.getTime() - HISTORY_DAYS * 86400_000);
+    const windows = await this.workWindows();
     const byComponent = new Map<string, Partial<Record<Metric, SeriesForecast>>>();
     let fallbacks = 0;
     for (const c of components)
@@ -173,7 +200,8 @@ export class ForecastPipelineService {
         const m = models.get(`${c.id}|${metric}`);
         if (!m) continue;
         const history = cleanSeries(await this.samples(c.id, metric, since));
-        const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history);
+        const schedule = scheduleOf(windows, c, since.getTime() / 1000, now.getTime() / 1000 + 2 * 86400);
+        const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history, schedule);
         // the trigger never extrapolates a VM above its configured size (vCPUs x core MHz, memory)
         f.ceiling = seriesCeiling(metric, metric === 'cpuMhz' ? c.cpuMhz : c.memMb);
         if (f.fallback) fallbacks++;

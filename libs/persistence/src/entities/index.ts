@@ -14,6 +14,7 @@ import {
   ForecastModelEntity,
   MetricSampleEntity,
   PlanEntity,
+  WorkWindowEntity,
 } from './planning.entities';
 import {
   HostFeedEntity,
@@ -48,4 +49,5 @@ export const ENTITIES = [
   ForecastModelEntity,
   ForecastEntity,
   AuditLogEntity,
+  WorkWindowEntity,
 ];

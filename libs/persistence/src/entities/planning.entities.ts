@@ -142,3 +142,14 @@ export class AuditLogEntity {
   @Column('text', { name: 'subject_id' }) subjectId!: string;
   @Column('jsonb', { default: () => "'{}'" }) detail!: unknown;
 }
+
+/** An operator's window of anticipated work (libs/domain WorkWindow), replaced as a whole document. */
+@Entity('work_windows')
+export class WorkWindowEntity {
+  @PrimaryColumn('text') id!: string;
+  /** batch | maintenance */
+  @Column('text') kind!: string;
+  /** the whole window as the operator wrote it (validated by parseWorkWindows) */
+  @Column('jsonb') spec!: unknown;
+  @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
+}
