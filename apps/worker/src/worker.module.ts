@@ -3,6 +3,7 @@ import { type AppConfig, PlatformModule } from '@app/application';
 import { ActionsModule } from './actions/actions.module';
 import { AuditsModule } from './audits/audits.module';
 import { ForecastModule } from './forecast/forecast.module';
+import { ScheduleModule } from './schedule/schedule.module';
 import { SnmpModule } from './snmp/snmp.module';
 
 @Module({})
@@ -16,6 +17,7 @@ export class WorkerModule {
         AuditsModule,
         ForecastModule,
         SnmpModule,
+        ScheduleModule,
       ],
     };
   }

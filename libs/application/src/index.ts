@@ -13,3 +13,4 @@ export * from './queue/bullmq-action-queue';
 export * from './queue/bullmq-forecast-queue';
 export * from './forecast/forecast-pipeline.service';
 export * from './work-windows/work-windows.service';
+export * from './work-windows/maintenance-schedule.service';

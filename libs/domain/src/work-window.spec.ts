@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseWorkWindows, windowAppliesTo, windowOccurrences, type WorkWindow } from './work-window';
+import {
+  dueMaintenances,
+  parseWorkWindows,
+  windowAppliesTo,
+  windowOccurrences,
+  type WorkWindow,
+} from './work-window';
 
 const DAY = 86400;
 // 2026-11-23 was a Monday
@@ -86,5 +92,33 @@ describe('work windows', () => {
     expect(windowAppliesTo({ ...base, layers: ['critical'] }, vm)).toBe(false);
     expect(windowAppliesTo({ ...base, layers: ['low'] }, vm)).toBe(true);
     expect(windowAppliesTo({ ...base, hosts: ['host-1'] }, { ...vm, hostId: null })).toBe(false);
+  });
+
+  it('makes a host maintenance due from its lead time before the start until the end, batches never', () => {
+    const patch: WorkWindow = {
+      id: 'patch',
+      kind: 'maintenance',
+      days: ['tue'],
+      start: '22:00',
+      durationMinutes: 60,
+      hosts: ['h1', 'h2'],
+    };
+    const batch: WorkWindow = {
+      id: 'etl',
+      kind: 'batch',
+      start: '22:00',
+      durationMinutes: 60,
+      hosts: ['h3'],
+    };
+    const start = MONDAY + DAY + 22 * 3600;
+    const lead = 45 * 60;
+    expect(dueMaintenances([patch, batch], start - lead - 60, lead)).toEqual([]);
+    expect(dueMaintenances([patch, batch], start - lead, lead)).toEqual([
+      { windowId: 'patch', host: 'h1', start, end: start + 3600 },
+      { windowId: 'patch', host: 'h2', start, end: start + 3600 },
+    ]);
+    // found late, inside the window: still due; after it: not
+    expect(dueMaintenances([patch], start + 1800, lead)).toHaveLength(2);
+    expect(dueMaintenances([patch], start + 3600, lead)).toEqual([]);
   });
 });

@@ -171,3 +171,31 @@ export function scheduleOf(
 ): { start: number; end: number }[] {
   return windows.filter((w) => windowAppliesTo(w, c)).flatMap((w) => windowOccurrences(w, from, to));
 }
+
+/** A host maintenance an operator scheduled, due for its evacuation plan. */
+export interface DueMaintenance {
+  windowId: string;
+  host: string;
+  /** the occurrence, epoch seconds */
+  start: number;
+  end: number;
+}
+
+/**
+ * The maintenance windows' host occurrences whose evacuation is due at `now`: from `leadSeconds` before the start
+ * until the end (one found late, after its start, is still due: the host must be emptied all the same).
+ */
+export function dueMaintenances(
+  windows: readonly WorkWindow[],
+  now: number,
+  leadSeconds: number,
+): DueMaintenance[] {
+  const out: DueMaintenance[] = [];
+  for (const w of windows) {
+    if (w.kind !== 'maintenance' || !w.hosts?.length) continue;
+    for (const o of windowOccurrences(w, now, now + leadSeconds + 1))
+      if (o.start - leadSeconds <= now && now < o.end)
+        for (const host of w.hosts) out.push({ windowId: w.id, host, start: o.start, end: o.end });
+  }
+  return out;
+}

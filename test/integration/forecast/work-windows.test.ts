@@ -90,8 +90,10 @@ describe('windows of anticipated work feed the forecast', () => {
     const good = await put({ windows: WINDOWS });
     expect(good.status).toBe(200);
     expect(good.body.windows).toHaveLength(WINDOWS.length);
-    const got = await (await fetch(`${base}/api/v1/work-windows`, { headers: auth })).json();
-    expect(got.windows.map((w: { id: string }) => w.id).sort()).toEqual(WINDOWS.map((w) => w.id).sort());
+    const got = (await (await fetch(`${base}/api/v1/work-windows`, { headers: auth })).json()) as {
+      windows: { id: string }[];
+    };
+    expect(got.windows.map((w) => w.id).sort()).toEqual(WINDOWS.map((w) => w.id).sort());
     const audit = await db.dataSource
       .getRepository(AuditLogEntity)
       .findOneByOrFail({ action: 'work-windows.replaced' });
