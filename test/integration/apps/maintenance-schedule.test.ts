@@ -85,7 +85,7 @@ describe('scheduled maintenance: a window becomes an evacuation plan ahead of th
       deviceKind: 'host',
       status: 'open',
     });
-    expect(events[0].detail).toMatch(/maintenance window "patch-h1" takes host-1 down in (19|20) min/);
+    expect(events[0].detail).toMatch(/maintenance window "patch-h1" takes host-1 down in (19|20|21) min/);
 
     const plan = await waitFor('the audit of the scheduled maintenance', async () => {
       const plans = (await (await fetch(`${base}/api/v1/plans`, { headers: auth })).json()) as {
