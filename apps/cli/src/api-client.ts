@@ -53,7 +53,7 @@ export function wholeNumberFlag(
 /** One authenticated call; the answer's status and body text, or an error naming what could not be reached. */
 export async function callApi(
   target: ApiTarget,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
 ): Promise<{ status: number; text: string }> {

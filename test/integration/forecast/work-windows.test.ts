@@ -1,8 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForecastPipelineService } from '@app/application';
 import { AuditLogEntity, ForecastEntity, MetricSampleEntity } from '@app/persistence';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
-import { auth, testConfig, listenOnLoopback } from '../../support/app-config';
+import { auth, testConfig, listenOnLoopback, TEST_TOKEN } from '../../support/app-config';
+import { captureIo } from '../../../apps/cli/src/capture-io';
+import { windowsCommand } from '../../../apps/cli/src/commands/windows';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { dropQueuePrefix } from '../../support/wait';
 import type { INestApplication } from '@nestjs/common';
@@ -109,5 +114,40 @@ describe('windows of anticipated work feed the forecast', () => {
     const withWindows = await oneHourAhead();
     expect(without).toBeLessThan(1200);
     expect(withWindows - without).toBeGreaterThan(1000);
+  });
+
+  it('`layershift windows put --file` checks the file first, then replaces them; `get` lists them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-windows-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ windows: [{ id: 'b', kind: 'batch', start: '1:00', durationMinutes: 30 }] }),
+    );
+    const env = { LAYERSHIFT_API_URL: base, LAYERSHIFT_API_TOKEN: TEST_TOKEN };
+    const refused = captureIo(env);
+    expect(await windowsCommand.run(['put', '--file', bad], refused.io)).toBe(2);
+    expect(refused.err.join('')).toMatch(/\$\.windows\[0\]\.start: expected "HH:MM" in UTC/);
+    const good = join(dir, 'good.json');
+    const doc = {
+      windows: [
+        {
+          id: 'backup',
+          kind: 'batch',
+          days: ['mon', 'thu'],
+          start: '01:00',
+          durationMinutes: 90,
+          hosts: ['host-12'],
+        },
+      ],
+    };
+    writeFileSync(good, JSON.stringify(doc));
+    const put = captureIo(env);
+    expect(await windowsCommand.run(['put', '--file', good], put.io)).toBe(0);
+    expect(put.out.join('')).toBe('backup\tbatch\tmon,thu at 01:00 UTC for 90 min\thosts host-12\n');
+    const get = captureIo(env);
+    expect(await windowsCommand.run(['get'], get.io)).toBe(0);
+    expect(get.out.join('')).toBe(put.out.join(''));
+    const stored: unknown = await (await fetch(`${base}/api/v1/work-windows`, { headers: auth })).json();
+    expect(stored).toEqual(doc);
   });
 });

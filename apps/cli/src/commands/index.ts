@@ -3,6 +3,7 @@ import { planCommand } from './plan';
 import { snmpCommand } from './snmp';
 import { alarmCommand } from './alarm';
 import { forecastCommand } from './forecast';
+import { windowsCommand } from './windows';
 import { demoWalkthroughCommand } from './demo-walkthrough';
 
 /** Every subcommand, in the order `layershift help` lists them. Add new ones here. */
@@ -11,5 +12,6 @@ export const COMMANDS: CliCommand[] = [
   snmpCommand,
   alarmCommand,
   forecastCommand,
+  windowsCommand,
   demoWalkthroughCommand,
 ];
