@@ -199,3 +199,39 @@ export function dueMaintenances(
   }
   return out;
 }
+
+/** One occurrence of a window, for the schedule an operator reads. */
+export interface WindowOccurrence {
+  windowId: string;
+  kind: WorkWindow['kind'];
+  /** ISO 8601 */
+  start: string;
+  end: string;
+  components?: string[];
+  hosts?: string[];
+  layers?: Layer[];
+  detail?: string;
+}
+
+/** Every window's occurrences overlapping [from, to) (epoch seconds), soonest first. */
+export function upcomingOccurrences(
+  windows: readonly WorkWindow[],
+  from: number,
+  to: number,
+): WindowOccurrence[] {
+  const iso = (s: number) => new Date(s * 1000).toISOString();
+  return windows
+    .flatMap((w) =>
+      windowOccurrences(w, from, to).map((o) => ({
+        windowId: w.id,
+        kind: w.kind,
+        start: iso(o.start),
+        end: iso(o.end),
+        ...(w.components ? { components: w.components } : {}),
+        ...(w.hosts ? { hosts: w.hosts } : {}),
+        ...(w.layers ? { layers: w.layers } : {}),
+        ...(w.detail ? { detail: w.detail } : {}),
+      })),
+    )
+    .sort((a, b) => a.start.localeCompare(b.start) || a.windowId.localeCompare(b.windowId));
+}

@@ -150,4 +150,39 @@ describe('windows of anticipated work feed the forecast', () => {
     const stored: unknown = await (await fetch(`${base}/api/v1/work-windows`, { headers: auth })).json();
     expect(stored).toEqual(doc);
   });
+
+  it('lists the occurrences of the coming hours, soonest first, with when a host maintenance is planned', async () => {
+    const at = new Date(Math.ceil((Date.now() + 3 * 3600_000) / 60_000) * 60_000);
+    await put({
+      windows: [
+        { id: 'daily', kind: 'batch', start: '00:00', durationMinutes: 30, layers: ['low'] },
+        { id: 'patch', kind: 'maintenance', at: at.toISOString(), durationMinutes: 60, hosts: ['host-7'] },
+      ],
+    });
+    const get = async (q: string) => {
+      const res = await fetch(`${base}/api/v1/work-windows/upcoming${q}`, { headers: auth });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const week = await get('');
+    expect(week.status).toBe(200);
+    const starts = week.body.map((o: { start: string }) => o.start);
+    expect([...starts].sort()).toEqual(starts);
+    expect(
+      week.body.filter((o: { windowId: string }) => o.windowId === 'daily').length,
+    ).toBeGreaterThanOrEqual(7);
+    expect(week.body.find((o: { windowId: string }) => o.windowId === 'patch')).toEqual({
+      windowId: 'patch',
+      kind: 'maintenance',
+      start: at.toISOString(),
+      end: new Date(at.getTime() + 3600_000).toISOString(),
+      hosts: ['host-7'],
+      evacuationPlannedAt: new Date(at.getTime() - 45 * 60_000).toISOString(),
+    });
+    expect(
+      (await get('?hours=1')).body.find((o: { windowId: string }) => o.windowId === 'patch'),
+    ).toBeUndefined();
+    const bad = await get('?hours=0');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/hours must be a whole number from 1 to 744/);
+  });
 });

@@ -299,6 +299,41 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
     await shot('11-layers-retrain');
   });
 
+  it('lists the announced work of the next week, with when each host maintenance gets its plan', async () => {
+    const inTwoHours = new Date(Math.ceil((Date.now() + 2 * 3600_000) / 60_000) * 60_000);
+    const res = await fetch(`${base}/api/v1/work-windows`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        windows: [
+          {
+            id: 'patch-host-5',
+            kind: 'maintenance',
+            at: inTwoHours.toISOString(),
+            durationMinutes: 90,
+            hosts: ['host-5'],
+          },
+          { id: 'nightly-backup', kind: 'batch', start: '01:00', durationMinutes: 120, layers: ['low'] },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await page.click('a.nav-link:text("Schedule")');
+    await page.locator('clr-dg-row[data-window="patch-host-5"]').waitFor();
+    expect(await page.locator('a.nav-link.active').allTextContents()).toEqual(['Schedule']);
+    // seven or eight nightly backups (a run may be under way now) and the one maintenance
+    const rows = await page.locator('clr-dg-row').count();
+    expect(rows).toBeGreaterThanOrEqual(8);
+    const patch = (await page.locator('clr-dg-row[data-window="patch-host-5"]').textContent()) ?? '';
+    expect(patch).toContain('maintenance');
+    expect(patch).toContain('hosts host-5');
+    expect(patch).toContain('1 h 30 min');
+    const backup =
+      (await page.locator('clr-dg-row[data-window="nightly-backup"]').first().textContent()) ?? '';
+    expect(backup).toContain('layers low');
+    await shot('12-schedule');
+  });
+
   it('inside the vSphere Client, sends the SDK session as vmware-api-session-id and shows the object monitor view', async () => {
     const plan = (await (await fetch(`${base}/api/v1/plans/${planId}`, { headers: auth })).json()) as {
       actions: Array<{ seq: number; component: string | null }>;

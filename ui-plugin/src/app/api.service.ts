@@ -7,6 +7,7 @@ import type {
   PlanDetail,
   PlanListItem,
   TrainingStatusView,
+  WindowOccurrenceView,
 } from './models';
 
 /** An api answer other than 2xx, with the api's own message when it sent one. */
@@ -66,6 +67,11 @@ export class ApiService {
 
   trainingStatus(jobId: string): Promise<TrainingStatusView> {
     return this.get<TrainingStatusView>(`forecasts/train/${encodeURIComponent(jobId)}`);
+  }
+
+  /** The windows of anticipated work from now to `hours` ahead, soonest first. */
+  upcomingWork(hours = 168): Promise<WindowOccurrenceView[]> {
+    return this.get<WindowOccurrenceView[]>(`work-windows/upcoming?hours=${hours}`);
   }
 
   private get<T>(path: string): Promise<T> {

@@ -32,6 +32,9 @@ import { LoginComponent } from './login.component';
             <li class="nav-item">
               <a class="nav-link" routerLink="/layers" routerLinkActive="active">Layers</a>
             </li>
+            <li class="nav-item">
+              <a class="nav-link" routerLink="/schedule" routerLinkActive="active">Schedule</a>
+            </li>
           </ul>
         </nav>
         <div class="content-container">

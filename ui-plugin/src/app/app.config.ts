@@ -6,6 +6,7 @@ import { MonitorComponent } from './monitor.component';
 import { PendingComponent } from './pending.component';
 import { PlanDetailComponent } from './plan-detail.component';
 import { PlansComponent } from './plans.component';
+import { ScheduleComponent } from './schedule.component';
 
 /**
  * Hash routes, so that the plugin manifest's view URIs (`index.html#/plans`) work the same behind the vSphere
@@ -17,6 +18,7 @@ export const routes: Routes = [
   { path: 'plans/:id', component: PlanDetailComponent, title: 'Plan - Layershift' },
   { path: 'pending', component: PendingComponent, title: 'Pending moves - Layershift' },
   { path: 'layers', component: LayersComponent, title: 'Layers - Layershift' },
+  { path: 'schedule', component: ScheduleComponent, title: 'Schedule - Layershift' },
   { path: 'monitor', component: MonitorComponent, title: 'Layershift' },
   { path: '**', redirectTo: 'plans' },
 ];

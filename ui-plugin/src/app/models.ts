@@ -104,6 +104,20 @@ export interface TrainingStatusView {
   failedReason?: string;
 }
 
+/** GET /api/v1/work-windows/upcoming: one occurrence of a window of anticipated work (libs/domain). */
+export interface WindowOccurrenceView {
+  windowId: string;
+  kind: 'batch' | 'maintenance';
+  start: string;
+  end: string;
+  components?: string[];
+  hosts?: string[];
+  layers?: string[];
+  detail?: string;
+  /** a host maintenance: when the worker opens its event and plans the evacuation */
+  evacuationPlannedAt?: string;
+}
+
 /** Plan states in which actions are (or are about to be) carried out. */
 export const ACTIVE_PLAN_STATES = ['approved', 'executing'];
 /** Action states that will not change again. */

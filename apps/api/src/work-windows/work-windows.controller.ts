@@ -1,4 +1,4 @@
-import { Controller, Get, Put, Req, Body } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { actorOf, WorkWindowsService } from '@app/application';
@@ -16,6 +16,20 @@ export class WorkWindowsController {
   })
   get(): Promise<WorkWindowsDocument> {
     return this.windows.get();
+  }
+
+  @Get('upcoming')
+  @ApiOperation({
+    summary:
+      "The windows' occurrences from now to `hours` ahead (default 168, at most 744), soonest first; a host maintenance says when its evacuation is planned",
+  })
+  upcoming(@Query('hours') hours = '168') {
+    const h = Number(hours);
+    if (!Number.isInteger(h) || h < 1 || h > 744)
+      throw new BadRequestException(
+        `hours must be a whole number from 1 to 744 (31 days), not ${JSON.stringify(hours)}`,
+      );
+    return this.windows.upcoming(new Date(), h);
   }
 
   @Put()

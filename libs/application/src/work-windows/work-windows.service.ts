@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { parseWorkWindows, type WorkWindow, type WorkWindowsDocument } from '@app/domain';
+import {
+  parseWorkWindows,
+  upcomingOccurrences,
+  type WindowOccurrence,
+  type WorkWindow,
+  type WorkWindowsDocument,
+} from '@app/domain';
+import { MAINTENANCE_LEAD_SECONDS } from './maintenance-schedule.service';
 import { AuditLogEntity, WorkWindowEntity } from '@app/persistence';
 
 /** Reads and replaces the operator's windows of anticipated work (one transaction: never half a schedule). */
@@ -11,6 +18,25 @@ export class WorkWindowsService {
   async get(): Promise<WorkWindowsDocument> {
     const rows = await this.dataSource.getRepository(WorkWindowEntity).find({ order: { id: 'ASC' } });
     return { windows: rows.map((r) => r.spec as WorkWindow) };
+  }
+
+  /**
+   * The occurrences from now to `hours` ahead (a running one included), soonest first; a maintenance naming hosts
+   * says when its evacuation is planned (MAINTENANCE_LEAD_SECONDS before it starts).
+   */
+  async upcoming(now: Date, hours: number): Promise<(WindowOccurrence & { evacuationPlannedAt?: string })[]> {
+    const { windows } = await this.get();
+    const from = now.getTime() / 1000;
+    return upcomingOccurrences(windows, from, from + hours * 3600).map((o) =>
+      o.kind === 'maintenance' && o.hosts?.length
+        ? {
+            ...o,
+            evacuationPlannedAt: new Date(
+              Date.parse(o.start) - MAINTENANCE_LEAD_SECONDS * 1000,
+            ).toISOString(),
+          }
+        : o,
+    );
   }
 
   async replace(input: unknown, actor: string): Promise<WorkWindowsDocument> {
