@@ -28,6 +28,8 @@ export interface AccuracyResult {
   oursBeatsSnaive: Record<string, number>;
   training: Record<string, unknown>;
   evalSeconds: number;
+  /** false when the accuracy section was not asked for (--sections training): no table to print */
+  ran: boolean;
   method: string;
   fallbacks: number;
 }
@@ -92,6 +94,7 @@ export async function runAccuracy(files: string[], args: Args): Promise<Accuracy
     oursBeatsSnaive: beats,
     training,
     evalSeconds,
+    ran: args.sections.has('accuracy'),
     fallbacks: results.reduce((s, r) => s + r.fallbacks, 0),
     method: `rolling origin: first 28 days training only, then weekly refits on all data before the week; origins every ${args.originStep * 5} min in each week; targets missing in the trace are not scored; MASE = MAE / in-sample MAE of the daily seasonal naive over the first 28 days (VMs where that is 0 are left out of the median); WAPE and coverage pooled over all VMs; baselines' 90% intervals = empirical 5%/95% quantiles of their own h-step errors over the last 14 days of training`,
   };
@@ -133,7 +136,7 @@ function measureTraining(files: string[], args: Args): Record<string, unknown> {
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
 export function printAccuracy(r: AccuracyResult): void {
   if (Object.keys(r.training).length) console.log('\n## training\n' + JSON.stringify(r.training, null, 1));
-  if (!Number.isFinite(r.evalSeconds) || r.fallbacks < 0) return;
+  if (!r.ran) return;
   console.log(`\n## accuracy (${r.evalSeconds.toFixed(1)} s)\n${r.method}`);
   console.log('| metric | horizon | model | median MASE | WAPE | 90% coverage | VMs |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');

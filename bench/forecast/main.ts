@@ -54,8 +54,8 @@ async function main(): Promise<void> {
   if (args.sections.has('accuracy') || args.sections.has('training')) {
     const acc = await runAccuracy(files, args);
     printAccuracy(acc);
-    out.accuracy = acc.table;
-    out.training = acc.training;
+    if (acc.ran) out.accuracy = acc.table;
+    if (args.sections.has('training')) out.training = acc.training;
   }
   if (args.sections.has('speed')) out.speed = runSpeed(args);
   if (args.sections.has('trigger')) out.trigger = await runTrigger(files, args);
