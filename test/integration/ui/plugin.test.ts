@@ -21,7 +21,7 @@ const DIST = join(ROOT, 'ui-plugin/dist');
 const SHOTS = join(ROOT, 'test-results/ui');
 const SCENARIO = JSON.parse(
   readFileSync(join(ROOT, '../shared/scenarios/small-ups-on-battery.json'), 'utf8'),
-) as { components: Array<Record<string, any>> };
+) as { components: Array<Record<string, any>>; hosts: Array<{ id: string }> };
 
 /** The status of a GET sent with the path exactly as written (no URL normalisation). */
 function rawStatus(url: string): Promise<number> {
@@ -339,6 +339,21 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
       actions: Array<{ seq: number; component: string | null }>;
     };
     const vm = plan.actions.find((a) => a.component)!.component!;
+    // announced work: a maintenance of this VM's host (shown on the VM's tab) and of another host (not shown)
+    const hostOf = (id: string) => SCENARIO.components.find((c) => c.id === id)!.host as string;
+    const other = SCENARIO.hosts.map((h) => h.id).find((h) => h !== hostOf(vm))!;
+    const at = new Date(Math.ceil((Date.now() + 3 * 3600_000) / 60_000) * 60_000).toISOString();
+    const put = await fetch(`${base}/api/v1/work-windows`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        windows: [
+          { id: 'patch-its-host', kind: 'maintenance', at, durationMinutes: 60, hosts: [hostOf(vm)] },
+          { id: 'patch-other-host', kind: 'maintenance', at, durationMinutes: 60, hosts: [other] },
+        ],
+      }),
+    });
+    expect(put.status).toBe(200);
     const session = 'fake-vsphere-session-for-this-test';
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 700 } });
     // The part of htmlClientSdk the plugin uses, as the vSphere Client provides it in the plugin's iframe.
@@ -367,6 +382,9 @@ describe('the vSphere Client plugin UI in headless Chromium', () => {
     embedded.on('pageerror', (e) => pageErrors.push(e.message));
     await embedded.goto(`${base}/ui/index.html#/monitor`);
     await embedded.locator('ls-actions-grid .ls-component', { hasText: vm }).first().waitFor();
+    await embedded.locator('.ls-work-line[data-window="patch-its-host"]').waitFor();
+    expect(await embedded.locator('.ls-work-line').count()).toBe(1);
+    await expect(embedded.locator('.ls-work-line').textContent()).resolves.toContain('evacuation planned');
     expect(await embedded.locator('header.header').count()).toBe(0); // the vSphere Client has its own header
     expect(await embedded.locator('#ls-token').count()).toBe(0); // and no login form
     await embedded.screenshot({ path: join(SHOTS, '08-vsphere-vm-monitor.png') });

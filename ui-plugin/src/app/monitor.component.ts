@@ -1,9 +1,9 @@
 import { Component, computed, inject, input, signal, type OnDestroy, type OnInit } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ActionsGridComponent } from './actions-grid.component';
-import { ApiService } from './api.service';
-import { shortId } from './format';
-import { stateLabel, type PlanActionView, type PlanDetail } from './models';
+import { ApiError, ApiService } from './api.service';
+import { shortId, when } from './format';
+import { stateLabel, type PlanActionView, type PlanDetail, type WindowOccurrenceView } from './models';
 import { clientSdk, parseContextId } from './sdk';
 import { AlertComponent } from './alert.component';
 
@@ -20,6 +20,23 @@ const OPEN_PLAN_STATES = ['proposed', 'approved', 'executing'];
     <div class="ls-page">
       <h2>Layershift &middot; {{ target() ?? 'no object' }}</h2>
       <ls-alert [message]="error()" />
+      @if (work().length) {
+        <div class="ls-work">
+          <h3>Announced work in the next 7 days</h3>
+          @for (o of work(); track o.windowId + o.start) {
+            <div class="ls-row ls-work-line" [attr.data-window]="o.windowId">
+              <span [class]="o.kind === 'maintenance' ? 'label label-warning' : 'label label-info'">{{
+                o.kind
+              }}</span>
+              <span class="ls-mono">{{ o.windowId }}</span>
+              <span>{{ when(o.start) }} to {{ when(o.end) }}</span>
+              @if (o.evacuationPlannedAt) {
+                <span class="ls-muted">evacuation planned {{ when(o.evacuationPlannedAt) }}</span>
+              }
+            </div>
+          }
+        </div>
+      }
       @for (p of plans(); track p.id) {
         <div class="ls-row ls-plan-line">
           <span
@@ -39,6 +56,10 @@ const OPEN_PLAN_STATES = ['proposed', 'approved', 'executing'];
     .ls-plan-line {
       margin: 0.6rem 0;
     }
+    .ls-work-line {
+      gap: 0.6rem;
+      margin: 0.3rem 0;
+    }
   `,
 })
 export class MonitorComponent implements OnInit, OnDestroy {
@@ -50,6 +71,11 @@ export class MonitorComponent implements OnInit, OnDestroy {
   protected readonly error = signal<string | undefined>(undefined);
   protected readonly label = stateLabel;
   protected readonly short = shortId;
+  protected readonly when = when;
+  /** announced work (GET /api/v1/work-windows/upcoming) that names this object, or for a VM its host or layer */
+  protected readonly work = signal<WindowOccurrenceView[]>([]);
+  /** a VM's host and layer, read once, to match the windows that name them */
+  private vmPlacement?: { host: string | null; layer: string } | null;
   private readonly context = signal<{ type: string; moref: string } | undefined>(undefined);
   private readonly clusterHosts = signal<Set<string>>(new Set());
   protected readonly target = computed(() => this.context()?.moref ?? this.object());
@@ -81,6 +107,7 @@ export class MonitorComponent implements OnInit, OnDestroy {
         const hosts = await this.api.hosts();
         this.clusterHosts.set(new Set(hosts.filter((h) => h.cluster === id).map((h) => h.id)));
       }
+      await this.loadWork();
       const list = await this.api.plans(OPEN_PLAN_STATES);
       this.plans.set(await Promise.all(list.slice(0, 3).map((p) => this.api.plan(p.id))));
       this.error.set(undefined);
@@ -89,5 +116,30 @@ export class MonitorComponent implements OnInit, OnDestroy {
     } finally {
       this.loading.set(false);
     }
+  }
+
+  private async loadWork(): Promise<void> {
+    const id = this.target();
+    if (!id) return;
+    const occurrences = await this.api.upcomingWork(168).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return [];
+      throw e;
+    });
+    if (
+      this.vmPlacement === undefined &&
+      (this.context()?.type ?? (id.startsWith('vm-') ? 'VirtualMachine' : '')) === 'VirtualMachine'
+    ) {
+      const vm = (await this.api.components()).find((c) => c.id === id);
+      this.vmPlacement = vm ? { host: vm.host, layer: vm.layer } : null;
+    }
+    const vm = this.vmPlacement;
+    this.work.set(
+      occurrences.filter(
+        (o) =>
+          o.hosts?.includes(id) ||
+          o.components?.includes(id) ||
+          (vm && ((vm.host !== null && o.hosts?.includes(vm.host)) || o.layers?.includes(vm.layer))),
+      ),
+    );
   }
 }
