@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run demo`: the main job on an embedded default datacenter simulated by vcsim.
 # Starts vcsim, the api and the worker against the local PostgreSQL and Redis, prints where they listen, and
-# walks through a UPS-on-battery event: plan, approval, execution, result. Ctrl-C stops everything it started.
+# walks through a UPS-on-battery event: plan, approval, execution, result; then a scheduled host maintenance,
+# planned ahead. Ctrl-C stops everything it started.
 # DEMO_EXIT=1 stops after the walk-through instead of staying up.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,6 +55,8 @@ export API_PORT WORKER_PORT LOG_LEVEL="${LOG_LEVEL:-warn}" LAYERSHIFT_QUEUE_PREF
 # The UPS's SNMP community, in a file like every secret; a short confirmation delay so the demo does not wait 30 s.
 [ -s "$RUN/snmp-communities" ] || (umask 077; printf 'demo-%s\n' "$(openssl rand -hex 6)" >"$RUN/snmp-communities")
 export SNMP_TRAP_ADDRESS=127.0.0.1 SNMP_TRAP_PORT="$SNMP_PORT" SNMP_COMMUNITIES_FILE="$PWD/$RUN/snmp-communities" SNMP_CONFIRM_DELAY_MS=3000
+# The scheduler looks for maintenance windows due every 5 s instead of every minute, so step 7 does not wait.
+export LAYERSHIFT_SCHEDULE_TICK_SECONDS=5
 
 echo "== api and worker"
 node dist/apps/api/src/main.js >"$RUN/api.log" 2>&1 & pids+=($!)

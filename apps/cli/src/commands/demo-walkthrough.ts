@@ -224,6 +224,44 @@ export const demoWalkthroughCommand: CliCommand = {
       io,
       `   ${tasks.length} vCenter tasks recorded (e.g. ${tasks.slice(0, 3).join(', ')}); the audit log has every step`,
     );
-    return plan.state === 'succeeded' ? EXIT.ok : EXIT.failure;
+    if (plan.state !== 'succeeded') return EXIT.failure;
+
+    // Scheduled maintenance: an announced patch window of a host that still runs VMs is planned ahead of time.
+    const live = await api.call<{ id: string; cluster: string | null; maintenance: boolean }[]>(
+      'GET',
+      '/api/v1/hosts',
+    );
+    const running = await api.call<{ host: string | null; poweredOn: boolean }[]>(
+      'GET',
+      '/api/v1/components',
+    );
+    const vmsOn = (h: string) => running.filter((c) => c.host === h && c.poweredOn).length;
+    const patched = live
+      .filter((h) => !h.maintenance && h.cluster !== firstCluster && vmsOn(h.id) > 0)
+      .sort((a, b) => vmsOn(a.id) - vmsOn(b.id))[0];
+    if (!patched) return EXIT.ok;
+    const at = new Date(Math.ceil((Date.now() + 30 * 60_000) / 60_000) * 60_000).toISOString();
+    line(
+      io,
+      `\n7. Scheduled maintenance: the operator announces patching of ${patched.id} (${vmsOn(patched.id)} VMs) at ${at} (PUT /api/v1/work-windows); the worker plans its evacuation ahead`,
+    );
+    const seen = new Set((await api.call<{ id: string }[]>('GET', '/api/v1/plans')).map((p) => p.id));
+    await api.call('PUT', '/api/v1/work-windows', {
+      windows: [
+        { id: `patch-${patched.id}`, kind: 'maintenance', at, durationMinutes: 60, hosts: [patched.id] },
+      ],
+    });
+    const maintenanceId = await waitFor(
+      'the plan for the scheduled maintenance',
+      async () => (await api.call<{ id: string }[]>('GET', '/api/v1/plans')).find((p) => !seen.has(p.id))?.id,
+      120_000,
+    );
+    const m = await api.call<PlanView>('GET', `/api/v1/plans/${maintenanceId}`);
+    const ms = m.document.summary;
+    line(
+      io,
+      `   plan ${maintenanceId} (${m.state}: it waits for an operator): ${String(ms.moves)} moves, ${String(ms.shutdowns)} shutdowns, ${m.actions.filter((a) => a.kind === 'maintenance').length} host into maintenance; makespan ${String(ms.makespanSeconds)} s, ${Math.round((Date.parse(at) - Date.now()) / 60_000)} min before the window`,
+    );
+    return EXIT.ok;
   },
 };

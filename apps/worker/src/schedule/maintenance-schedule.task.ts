@@ -1,15 +1,14 @@
 import {
+  Inject,
   Injectable,
   Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { BullmqAuditQueue, MaintenanceScheduleService } from '@app/application';
+import { APP_CONFIG, type AppConfig, BullmqAuditQueue, MaintenanceScheduleService } from '@app/application';
 import { PeriodicTask } from '../periodic-task';
 
-/** Every minute: maintenance windows due for their evacuation become power events, each audited. */
-const INTERVAL_MS = 60_000;
-
+/** Every minute (LAYERSHIFT_SCHEDULE_TICK_SECONDS): maintenance windows due become power events, each audited. */
 @Injectable()
 export class MaintenanceScheduleTask implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(MaintenanceScheduleTask.name);
@@ -18,10 +17,11 @@ export class MaintenanceScheduleTask implements OnApplicationBootstrap, BeforeAp
   constructor(
     private readonly schedule: MaintenanceScheduleService,
     private readonly audits: BullmqAuditQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.task.start(INTERVAL_MS, true);
+    this.task.start(this.config.scheduleTickSeconds * 1000, true);
   }
 
   /** One tick; the audits queue gets one job per opened event (job id = event id: never audited twice). */

@@ -28,6 +28,13 @@ export interface AppConfig {
    * host's id, `cluster:<id>`, `pdu:<id>` or `ups:<id>`
    */
   forecastTriggerTargets: Record<string, Partial<TriggerParams>>;
+  /**
+   * how long before a maintenance window starts its evacuation is planned (LAYERSHIFT_MAINTENANCE_LEAD_MINUTES,
+   * default 45): long enough for the host's vMotions and an operator's approval
+   */
+  maintenanceLeadSeconds: number;
+  /** how often the worker looks for maintenance windows due (LAYERSHIFT_SCHEDULE_TICK_SECONDS, default 60) */
+  scheduleTickSeconds: number;
 }
 
 export interface VcenterConfig {
@@ -165,6 +172,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     approvalPolicy: r.oneOf('LAYERSHIFT_APPROVAL', ['manual', 'auto'] as const, 'manual'),
     forecastTrigger: {},
     forecastTriggerTargets: {},
+    maintenanceLeadSeconds: 60 * r.int('LAYERSHIFT_MAINTENANCE_LEAD_MINUTES', 45, 1, 24 * 60),
+    scheduleTickSeconds: r.int('LAYERSHIFT_SCHEDULE_TICK_SECONDS', 60, 1, 3600),
   };
   const triggerRaw = r.optional('LAYERSHIFT_FORECAST_TRIGGER');
   if (triggerRaw !== undefined) {

@@ -1,9 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { dueMaintenances, type WorkWindow } from '@app/domain';
 import { HostEntity, PowerEventEntity, WorkWindowEntity } from '@app/persistence';
+import type { AppConfig } from '../platform/config';
+import { APP_CONFIG } from '../platform/tokens';
 
-/** How long before a maintenance window starts its evacuation plan is made (vMotions take minutes each). */
+/**
+ * How long before a maintenance window starts its evacuation plan is made (vMotions take minutes each), unless
+ * LAYERSHIFT_MAINTENANCE_LEAD_MINUTES says otherwise.
+ */
 export const MAINTENANCE_LEAD_SECONDS = 45 * 60;
 
 const KEY_PREFIX = 'schedule:maintenance:';
@@ -18,7 +23,7 @@ export interface MaintenanceTick {
 }
 
 /**
- * Scheduled maintenance jobs: a maintenance window naming hosts becomes, `MAINTENANCE_LEAD_SECONDS` before each
+ * Scheduled maintenance jobs: a maintenance window naming hosts becomes, the lead time (45 min) before each
  * occurrence, one `maintenance` power event per host (source `schedule`), whose audit plans the host's evacuation
  * and its entry into maintenance, ahead of the work. Idempotent (one event per window, host and occurrence, under
  * a PostgreSQL advisory lock, so several workers may tick); the event closes when the window ends.
@@ -26,9 +31,17 @@ export interface MaintenanceTick {
 @Injectable()
 export class MaintenanceScheduleService {
   private readonly log = new Logger(MaintenanceScheduleService.name);
-  constructor(private readonly dataSource: DataSource) {}
+  /** the configured lead time (MAINTENANCE_LEAD_SECONDS without a config) */
+  readonly leadSeconds: number;
 
-  async tick(now = new Date(), leadSeconds = MAINTENANCE_LEAD_SECONDS): Promise<MaintenanceTick> {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'maintenanceLeadSeconds'>,
+  ) {
+    this.leadSeconds = config?.maintenanceLeadSeconds ?? MAINTENANCE_LEAD_SECONDS;
+  }
+
+  async tick(now = new Date(), leadSeconds = this.leadSeconds): Promise<MaintenanceTick> {
     return this.dataSource.transaction(async (tx) => {
       // one scheduler at a time across workers; released with the transaction
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('layershift.maintenance-schedule'))`);

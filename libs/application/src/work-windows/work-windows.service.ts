@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   parseWorkWindows,
@@ -7,13 +7,21 @@ import {
   type WorkWindow,
   type WorkWindowsDocument,
 } from '@app/domain';
+import type { AppConfig } from '../platform/config';
+import { APP_CONFIG } from '../platform/tokens';
 import { MAINTENANCE_LEAD_SECONDS } from './maintenance-schedule.service';
 import { AuditLogEntity, WorkWindowEntity } from '@app/persistence';
 
 /** Reads and replaces the operator's windows of anticipated work (one transaction: never half a schedule). */
 @Injectable()
 export class WorkWindowsService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly leadSeconds: number;
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(APP_CONFIG) config?: Pick<AppConfig, 'maintenanceLeadSeconds'>,
+  ) {
+    this.leadSeconds = config?.maintenanceLeadSeconds ?? MAINTENANCE_LEAD_SECONDS;
+  }
 
   async get(): Promise<WorkWindowsDocument> {
     const rows = await this.dataSource.getRepository(WorkWindowEntity).find({ order: { id: 'ASC' } });
@@ -22,7 +30,7 @@ export class WorkWindowsService {
 
   /**
    * The occurrences from now to `hours` ahead (a running one included), soonest first; a maintenance naming hosts
-   * says when its evacuation is planned (MAINTENANCE_LEAD_SECONDS before it starts).
+   * says when its evacuation is planned (the configured lead time before it starts).
    */
   async upcoming(now: Date, hours: number): Promise<(WindowOccurrence & { evacuationPlannedAt?: string })[]> {
     const { windows } = await this.get();
@@ -31,9 +39,7 @@ export class WorkWindowsService {
       o.kind === 'maintenance' && o.hosts?.length
         ? {
             ...o,
-            evacuationPlannedAt: new Date(
-              Date.parse(o.start) - MAINTENANCE_LEAD_SECONDS * 1000,
-            ).toISOString(),
+            evacuationPlannedAt: new Date(Date.parse(o.start) - this.leadSeconds * 1000).toISOString(),
           }
         : o,
     );
