@@ -9,6 +9,8 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/layershift');
     expect(c.api.port).toBe(8080);
     expect(c.vcenter).toBeUndefined();
+    expect(c.maintenanceLeadSeconds).toBe(45 * 60);
+    expect(c.scheduleTickSeconds).toBe(60);
   });
 
   it('reports every bad variable at once, each by name', () => {
@@ -19,6 +21,8 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         VCENTER_URL: 'https://vc.example',
         LAYERSHIFT_FORECAST_TRIGGER: '{"onsetMinT":"4"}',
+        LAYERSHIFT_MAINTENANCE_LEAD_MINUTES: '0',
+        LAYERSHIFT_SCHEDULE_TICK_SECONDS: 'often',
       });
       throw new Error('should refuse');
     } catch (e) {
@@ -32,6 +36,8 @@ describe('loadConfig', () => {
       expect(text).toMatch(/VCENTER_USERNAME is missing/);
       expect(text).toMatch(/neither VCENTER_THUMBPRINT nor VCENTER_CA_FILE/);
       expect(text).toMatch(/LAYERSHIFT_FORECAST_TRIGGER: onsetMinT must be a number >= 0, got "4"/);
+      expect(text).toMatch(/LAYERSHIFT_MAINTENANCE_LEAD_MINUTES must be an integer from 1 to 1440, got "0"/);
+      expect(text).toMatch(/LAYERSHIFT_SCHEDULE_TICK_SECONDS must be an integer from 1 to 3600, got "often"/);
     }
   });
 
