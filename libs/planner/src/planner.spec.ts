@@ -108,6 +108,28 @@ describe('hand-written fixtures, one per event', () => {
     expect(act(p, 'maintenance', 'h1')!.startSeconds).toBe(Math.max(...moves.map((a) => a.endSeconds)));
   });
 
+  it('maintenance without room elsewhere: the evacuees are shut down before the host enters maintenance', () => {
+    const s = fixture('maintenance.json');
+    // every other host's memory exactly at the planner's 90% line with what it runs already: no room for more
+    const used = (h: string) => s.components.filter((c) => c.host === h).reduce((m, c) => m + c.memMb, 0);
+    const full = {
+      ...s,
+      hosts: s.hosts.map((h) =>
+        h.id === 'h1' ? h : { ...h, memMb: used(h.id) / s.limits.maxHostUtilization },
+      ),
+    };
+    const p = plan(full);
+    expect(verifyPlan(full, p)).toEqual([]);
+    const onH1 = new Set(s.components.filter((c) => c.host === 'h1').map((c) => c.id));
+    // (lows elsewhere may be shed to make room for h1's higher layers: their reason says so)
+    const shut = p.actions.filter((a) => a.kind === 'shutdown' && onH1.has(a.component!));
+    expect(shut.length).toBeGreaterThan(0);
+    for (const a of shut)
+      expect(a.reason).toMatch(
+        /no place elsewhere: shut down cleanly now, before its host enters maintenance$/,
+      );
+  });
+
   it('power_restored: exit-maintenance, then power-ons in dependency order', () => {
     const s = fixture('power-restored.json');
     const p = plan(s);

@@ -1394,7 +1394,7 @@ export function plan(s: Scenario, opts: PlanOptions = {}): Plan {
     if (forcedBy[i] >= 0)
       return `dependency ${s.components[forcedBy[i]].id} is shut down, so its dependents stop first`;
     if (role[i] === Role.Evacuee)
-      return `${why.get(i)}; no place elsewhere: shut down cleanly now, before the power goes`;
+      return `${why.get(i)}; no place elsewhere: shut down cleanly now, ${s.event.type === 'maintenance' ? 'before its host enters maintenance' : 'before the power goes'}`;
     if (displacedBy[i] >= 0) {
       const by = s.components[displacedBy[i]];
       return `shed to make room (capacity or power) for ${by.layer} ${by.id}; ${blockedBy.get(i) ?? 'no other place'}`;
