@@ -108,23 +108,21 @@ export class ForecastPipelineService {
     const latest = options.force ? new Map<string, ForecastModelEntity>() : await this.latestModels();
     // the windows are a feature: a model trained before they were last edited is retrained whatever its samples
     const windowsEditedAt = await this.workWindowsEditedAt();
-    const lastSample = options.force ? new Map<string, Date>() : await this.lastSampleTimes(since);
     let models = 0;
     let fallbacks = 0;
     let unchanged = 0;
     for (const c of components)
       for (const metric of FORECAST_METRICS) {
-        const key = `${c.id}|${metric}`;
-        const last = lastSample.get(key);
-        const model = latest.get(key);
+        const model = latest.get(`${c.id}|${metric}`);
         if (
-          last &&
           model &&
-          last.getTime() < model.trainedTo.getTime() &&
           (windowsEditedAt === undefined || model.createdAt.getTime() > windowsEditedAt.getTime())
         ) {
-          unchanged++;
-          continue;
+          const last = await this.lastSampleAt(c.id, metric);
+          if (last && last.getTime() < model.trainedTo.getTime()) {
+            unchanged++;
+            continue;
+          }
         }
         const raw = await this.samples(c.id, metric, since);
         if (raw.length === 0) continue;
@@ -159,18 +157,22 @@ export class ForecastPipelineService {
   /** When the windows were last replaced (the audit log keeps it, an emptied list included). */
   private async workWindowsEditedAt(): Promise<Date | undefined> {
     const [row]: { at: Date | null }[] = await this.dataSource.query(
-      `SELECT max(at) AS at FROM audit_log WHERE action = 'work-windows.replaced'`,
+      // by subject, which audit_log is indexed on
+      `SELECT max(at) AS at FROM audit_log WHERE subject_type = 'work-windows' AND subject_id = 'all'`,
     );
     return row?.at ? new Date(row.at) : undefined;
   }
 
-  /** The newest sample per component and metric since `since` (one grouped query). */
-  private async lastSampleTimes(since: Date): Promise<Map<string, Date>> {
-    const rows: { entity_id: string; metric: string; last: Date }[] = await this.dataSource.query(
-      `SELECT entity_id, metric, max(ts) AS last FROM metric_samples WHERE ts >= $1 GROUP BY entity_id, metric`,
-      [since],
+  /**
+   * The newest sample of one component and metric: a backward scan of the primary key (entity, metric, ts), one
+   * row read however long the history (a grouped max over every sample would read them all).
+   */
+  private async lastSampleAt(entityId: string, metric: Metric): Promise<Date | undefined> {
+    const [row]: { ts: Date }[] = await this.dataSource.query(
+      `SELECT ts FROM metric_samples WHERE entity_id = $1 AND metric = $2 ORDER BY ts DESC LIMIT 1`,
+      [entityId, metric],
     );
-    return new Map(rows.map((r) => [`${r.entity_id}|${r.metric}`, new Date(r.last)]));
+    return row ? new Date(row.ts) : undefined;
   }
 
   /** The newest model per component and metric, keyed `component|metric`. */
