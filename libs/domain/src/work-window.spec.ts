@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dueMaintenances,
   parseWorkWindows,
+  scheduleFor,
   windowAppliesTo,
   windowOccurrences,
   type WorkWindow,
@@ -22,6 +23,13 @@ describe('work windows', () => {
       }
     };
     expect(problems({ windows: [] })).toBe('accepted');
+    const many = Array.from({ length: 1001 }, (_, i) => ({
+      id: `w${i}`,
+      kind: 'batch',
+      start: '01:00',
+      durationMinutes: 5,
+    }));
+    expect(problems({ windows: many })).toMatch(/\$\.windows: expected at most 1000 windows/);
     expect(problems([])).toMatch(/\$: expected a JSON object \{windows: \[\.\.\.\]\}/);
     const msg = problems({
       windows: [
@@ -120,5 +128,19 @@ describe('work windows', () => {
     // found late, inside the window: still due; after it: not
     expect(dueMaintenances([patch], start + 1800, lead)).toHaveLength(2);
     expect(dueMaintenances([patch], start + 3600, lead)).toEqual([]);
+  });
+
+  it('gives each component the occurrences of the windows that concern it', () => {
+    const windows: WorkWindow[] = [
+      { id: 'all', kind: 'batch', start: '01:00', durationMinutes: 60 },
+      { id: 'h1', kind: 'maintenance', at: '2026-11-24T10:00:00Z', durationMinutes: 30, hosts: ['host-1'] },
+    ];
+    const of = scheduleFor(windows, MONDAY, MONDAY + 2 * DAY);
+    expect(of({ id: 'vm-1', hostId: 'host-1', layer: 'low' })).toEqual([
+      { start: MONDAY + 3600, end: MONDAY + 7200 },
+      { start: MONDAY + DAY + 3600, end: MONDAY + DAY + 7200 },
+      { start: MONDAY + DAY + 10 * 3600, end: MONDAY + DAY + 10.5 * 3600 },
+    ]);
+    expect(of({ id: 'vm-2', hostId: 'host-2', layer: 'low' })).toHaveLength(2);
   });
 });

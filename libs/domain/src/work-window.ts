@@ -43,6 +43,8 @@ export interface WorkWindowsDocument {
 }
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** More is a mistake (a generated list of one-offs where a weekly window was meant), and costs every forecast. */
+export const MAX_WINDOWS = 1000;
 
 const shape = obj(
   {
@@ -74,6 +76,12 @@ const shape = obj(
 export function parseWorkWindows(input: unknown): WorkWindowsDocument {
   const issues: ValidationIssue[] = validate(shape, input);
   const windows = (input as Partial<WorkWindowsDocument> | null)?.windows;
+  if (Array.isArray(windows) && windows.length > MAX_WINDOWS)
+    issues.push({
+      path: '$.windows',
+      expected: `at most ${MAX_WINDOWS} windows (a recurring one covers every week)`,
+      found: `${windows.length} windows`,
+    });
   if (Array.isArray(windows)) {
     // the second pass on every window whose own shape was right, so one reply lists all that is wrong
     const malformed = (i: number) =>
@@ -159,17 +167,18 @@ export function windowAppliesTo(
 }
 
 /**
- * Every occurrence in [from, to) of the windows that concern a component: its schedule of anticipated work, for
- * the forecast's feature. Host windows are matched on the host the component runs on now (it may have run
- * elsewhere in the training history: a feature slightly off for a moved VM, not a wrong forecast).
+ * The schedule of anticipated work of each component over [from, to): every occurrence of the windows that concern
+ * it, for the forecast's feature. Each window is expanded once, not once per component (a window for all of 10,000
+ * VMs would otherwise be expanded 10,000 times). Host windows are matched on the host the component runs on now
+ * (it may have run elsewhere in the training history: a feature slightly off for a moved VM).
  */
-export function scheduleOf(
+export function scheduleFor(
   windows: readonly WorkWindow[],
-  c: { id: string; hostId: string | null; layer: string },
   from: number,
   to: number,
-): { start: number; end: number }[] {
-  return windows.filter((w) => windowAppliesTo(w, c)).flatMap((w) => windowOccurrences(w, from, to));
+): (c: { id: string; hostId: string | null; layer: string }) => { start: number; end: number }[] {
+  const expanded = windows.map((w) => ({ w, occurrences: windowOccurrences(w, from, to) }));
+  return (c) => expanded.filter((e) => windowAppliesTo(e.w, c)).flatMap((e) => e.occurrences);
 }
 
 /** A host maintenance an operator scheduled, due for its evacuation plan. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource, In, MoreThanOrEqual } from 'typeorm';
-import { scheduleOf, type DeviceKind, type TrainingResult, type WorkWindow } from '@app/domain';
+import { scheduleFor, type DeviceKind, type TrainingResult, type WorkWindow } from '@app/domain';
 import {
   cleanSeries,
   ComponentModel,
@@ -102,9 +102,12 @@ export class ForecastPipelineService {
       select: ['id', 'hostId', 'layer'],
       where: options.components ? { id: In([...options.components]) } : {},
     });
-    const windows = await this.workWindows();
     // the schedule feature looks up to a day past the training window's end
-    const scheduleTo = now.getTime() / 1000 + 2 * 86400;
+    const scheduleOf = scheduleFor(
+      await this.workWindows(),
+      since.getTime() / 1000,
+      now.getTime() / 1000 + 2 * 86400,
+    );
     const latest = options.force ? new Map<string, ForecastModelEntity>() : await this.latestModels();
     // the windows are a feature: a model trained before they were last edited is retrained whatever its samples
     const windowsEditedAt = await this.workWindowsEditedAt();
@@ -127,7 +130,7 @@ export class ForecastPipelineService {
         const raw = await this.samples(c.id, metric, since);
         if (raw.length === 0) continue;
         const series = cleanSeries(raw);
-        const schedule = scheduleOf(windows, c, since.getTime() / 1000, scheduleTo);
+        const schedule = scheduleOf(c);
         const trained = ComponentModel.train(series, { metric, schedule });
         if (trained.kind !== 'ridge') fallbacks++;
         await this.dataSource.getRepository(ForecastModelEntity).insert({
@@ -194,7 +197,11 @@ export class ForecastPipelineService {
     const models = await this.latestModels();
     const components = await this.dataSource.getRepository(ComponentEntity).find();
     const since = new Date(now.getTime() - HISTORY_DAYS * 86400_000);
-    const windows = await this.workWindows();
+    const scheduleOf = scheduleFor(
+      await this.workWindows(),
+      since.getTime() / 1000,
+      now.getTime() / 1000 + 2 * 86400,
+    );
     const byComponent = new Map<string, Partial<Record<Metric, SeriesForecast>>>();
     let fallbacks = 0;
     for (const c of components)
@@ -202,7 +209,7 @@ export class ForecastPipelineService {
         const m = models.get(`${c.id}|${metric}`);
         if (!m) continue;
         const history = cleanSeries(await this.samples(c.id, metric, since));
-        const schedule = scheduleOf(windows, c, since.getTime() / 1000, now.getTime() / 1000 + 2 * 86400);
+        const schedule = scheduleOf(c);
         const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history, schedule);
         // the trigger never extrapolates a VM above its configured size (vCPUs x core MHz, memory)
         f.ceiling = seriesCeiling(metric, metric === 'cpuMhz' ? c.cpuMhz : c.memMb);
