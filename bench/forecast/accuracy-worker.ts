@@ -1,6 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { evaluateSeries, type ErrorAccumulator, type Metric, type ModelName } from '@app/forecast';
+import {
+  evaluateSeries,
+  seasonalNaiveForecast,
+  seriesCeiling,
+  STEPS_PER_DAY,
+  type ErrorAccumulator,
+  type Metric,
+  type ModelName,
+  type SeriesForecast,
+} from '@app/forecast';
 import { loadTrace } from './data';
+import {
+  F_ACTUAL,
+  F_LOWER,
+  F_POINT,
+  F_SNAIVE,
+  F_UPPER,
+  RECORD_FIELDS,
+  type RecordedForecasts,
+} from './recorded';
 
 export interface WorkerResult {
   vm: string;
@@ -8,12 +26,15 @@ export interface WorkerResult {
   scale: number;
   fallbacks: number;
   byHorizon: Record<number, Record<ModelName, ErrorAccumulator>>;
+  /** with `record`: our forecasts at every scored origin, for the rollup section (rollup.ts) */
+  recorded?: RecordedForecasts;
 }
 
-const { files, originStep, extra } = workerData as {
+const { files, originStep, extra, record } = workerData as {
   files: string[];
   originStep: number;
   extra: Record<string, string>;
+  record?: boolean;
 };
 const out: WorkerResult[] = [];
 const train: Record<string, unknown> = {};
@@ -34,8 +55,48 @@ for (const f of files) {
     const t = { ...train };
     if (metric === 'memMb' && extra['mem-transform']) t.transform = extra['mem-transform'];
     if (metric === 'cpuMhz' && extra['cpu-transform']) t.transform = extra['cpu-transform'];
-    const ev = evaluateSeries(tr[metric], { metric, originStep, train: t });
-    out.push({ vm: tr.id, metric, scale: ev.scale, fallbacks: ev.fallbacks.length, byHorizon: ev.byHorizon });
+    const s = tr[metric];
+    let recorded: RecordedForecasts | undefined;
+    const onForecast = record
+      ? (i: number, fc: SeriesForecast) => {
+          if (!recorded) {
+            const horizonSlots = fc.horizons.map((h) => Math.round(h.horizonSeconds / s.stepSeconds));
+            const origins = Math.ceil(s.values.length / originStep);
+            recorded = {
+              start: s.start,
+              stepSeconds: s.stepSeconds,
+              originStep,
+              horizonSlots,
+              values: new Float64Array(origins * horizonSlots.length * RECORD_FIELDS).fill(NaN),
+            };
+          }
+          const r = recorded;
+          r.horizonSlots.forEach((h, k) => {
+            const at = (Math.floor(i / originStep) * r.horizonSlots.length + k) * RECORD_FIELDS;
+            if (i + h >= s.values.length || !s.observed[i + h]) return;
+            const x = fc.horizons[k];
+            r.values[at + F_POINT] = x.point;
+            r.values[at + F_LOWER] = x.lower;
+            r.values[at + F_UPPER] = x.upper;
+            r.values[at + F_ACTUAL] = s.values[i + h];
+            r.values[at + F_SNAIVE] = seasonalNaiveForecast(s.values, i, h, STEPS_PER_DAY);
+          });
+        }
+      : undefined;
+    // --ceiling off: as if the VMs' configured sizes were unknown (only the week's-high cap then)
+    const ceiling =
+      extra.ceiling === 'off'
+        ? undefined
+        : seriesCeiling(metric, metric === 'cpuMhz' ? tr.cpuCapacityMhz : tr.memCapacityMb);
+    const ev = evaluateSeries(s, { metric, originStep, train: t, onForecast, ceiling });
+    out.push({
+      vm: tr.id,
+      metric,
+      scale: ev.scale,
+      fallbacks: ev.fallbacks.length,
+      byHorizon: ev.byHorizon,
+      recorded,
+    });
   }
 }
 parentPort!.postMessage(out);

@@ -17,6 +17,8 @@ export interface AccuracyCell {
   medianMase: number;
   wape: number;
   coverage: number;
+  /** pooled mean interval width / mean actual */
+  relativeWidth: number;
   /** VMs with a non-zero MASE scale (flat series have none) */
   vms: number;
 }
@@ -36,7 +38,8 @@ export interface AccuracyResult {
 
 const METRICS: Metric[] = ['cpuMhz', 'memMb'];
 
-function runWorkers(files: string[], args: Args): Promise<WorkerResult[]> {
+/** The rolling-origin evaluation of every trace, split over worker threads; `record` keeps our forecasts too. */
+export function runWorkers(files: string[], args: Args, record = false): Promise<WorkerResult[]> {
   const k = Math.max(1, Math.min(args.workers, files.length));
   const chunks: string[][] = Array.from({ length: k }, () => []);
   files.forEach((f, i) => chunks[i % k].push(f));
@@ -45,7 +48,7 @@ function runWorkers(files: string[], args: Args): Promise<WorkerResult[]> {
       (chunk) =>
         new Promise<WorkerResult[]>((res, rej) => {
           const w = new Worker(join(__dirname, 'accuracy-worker.js'), {
-            workerData: { files: chunk, originStep: args.originStep, extra: args.extra },
+            workerData: { files: chunk, originStep: args.originStep, extra: args.extra, record },
           });
           w.once('message', (m: WorkerResult[]) => res(m));
           w.once('error', rej);
@@ -54,10 +57,13 @@ function runWorkers(files: string[], args: Args): Promise<WorkerResult[]> {
   ).then((r) => r.flat());
 }
 
-export async function runAccuracy(files: string[], args: Args): Promise<AccuracyResult> {
-  const t0 = performance.now();
-  const results = args.sections.has('accuracy') ? await runWorkers(files, args) : [];
-  const evalSeconds = (performance.now() - t0) / 1000;
+/** The accuracy table from the workers' results (`results`: evaluated once, shared with the rollup section). */
+export function runAccuracy(
+  files: string[],
+  args: Args,
+  results: WorkerResult[],
+  evalSeconds: number,
+): AccuracyResult {
   const table = {} as AccuracyTable;
   const beats: Record<string, number> = {};
   for (const metric of METRICS) {
@@ -78,6 +84,7 @@ export async function runAccuracy(files: string[], args: Args): Promise<Accuracy
           medianMase: median(mases),
           wape: pooled.wape(),
           coverage: pooled.coverage(),
+          relativeWidth: pooled.relativeWidth(),
           vms: mases.length,
         };
       }
@@ -96,7 +103,7 @@ export async function runAccuracy(files: string[], args: Args): Promise<Accuracy
     evalSeconds,
     ran: args.sections.has('accuracy'),
     fallbacks: results.reduce((s, r) => s + r.fallbacks, 0),
-    method: `rolling origin: first 28 days training only, then weekly refits on all data before the week; origins every ${args.originStep * 5} min in each week; targets missing in the trace are not scored; MASE = MAE / in-sample MAE of the daily seasonal naive over the first 28 days (VMs where that is 0 are left out of the median); WAPE and coverage pooled over all VMs; baselines' 90% intervals = empirical 5%/95% quantiles of their own h-step errors over the last 14 days of training`,
+    method: `rolling origin: first 28 days training only, then weekly refits on all data before the week; origins every ${args.originStep * 5} min in each week; targets missing in the trace are not scored; MASE = MAE / in-sample MAE of the daily seasonal naive over the first 28 days (VMs where that is 0 are left out of the median); WAPE and coverage pooled over all VMs; baselines' 90% intervals = empirical 5%/95% quantiles of their own h-step errors over the last 14 days of training; ours capped, as in the product, at the VM's configured size (capacity column, x 1.1 for CPU; --ceiling off: not) and 1.2 x its last week's high; width / actual = pooled mean interval width over mean actual`,
   };
 }
 
@@ -138,13 +145,13 @@ export function printAccuracy(r: AccuracyResult): void {
   if (Object.keys(r.training).length) console.log('\n## training\n' + JSON.stringify(r.training, null, 1));
   if (!r.ran) return;
   console.log(`\n## accuracy (${r.evalSeconds.toFixed(1)} s)\n${r.method}`);
-  console.log('| metric | horizon | model | median MASE | WAPE | 90% coverage | VMs |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| metric | horizon | model | median MASE | WAPE | 90% coverage | width / actual | VMs |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [metric, byH] of Object.entries(r.table))
     for (const [h, row] of Object.entries(byH))
       for (const [m, c] of Object.entries(row))
         console.log(
-          `| ${metric} | ${h} | ${m} | ${f3(c.medianMase)} | ${f3(c.wape)} | ${f3(c.coverage)} | ${c.vms} |`,
+          `| ${metric} | ${h} | ${m} | ${f3(c.medianMase)} | ${f3(c.wape)} | ${f3(c.coverage)} | ${f3(c.relativeWidth)} | ${c.vms} |`,
         );
   console.log(
     'share of VMs where ours beats the daily seasonal naive (MAE):',

@@ -1,12 +1,13 @@
 /**
  * Forecast evaluation harness: `npm run eval:forecast -- [--data DIR] [--json] [--vms N] [--origin-step S]
- * [--sections accuracy,training,speed,trigger]`.
+ * [--sections accuracy,training,speed,trigger,rollup] [--group-sizes 1,3,6,15,60]`.
  * Reads the Bitbrains GWA-T-12 Rnd traces (Shen, van Beek, Iosup, CCGrid 2015) from --data (default
  * ../shared/data/bitbrains-rnd relative to the repo root) and prints what it measured and how.
  */
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { runAccuracy, printAccuracy } from './accuracy';
+import { runAccuracy, printAccuracy, runWorkers } from './accuracy';
+import { runRollup } from './rollup';
 import { listTraces } from './data';
 import { runSpeed } from './speed';
 import { runTrigger } from './trigger-replay';
@@ -27,7 +28,7 @@ function parseArgs(argv: string[]): Args {
     json: false,
     vms: Infinity,
     originStep: 12,
-    sections: new Set(['accuracy', 'training', 'speed', 'trigger']),
+    sections: new Set(['accuracy', 'training', 'speed', 'trigger', 'rollup']),
     workers: Math.max(1, Math.min(2, cpus().length)),
     extra: {},
   };
@@ -51,11 +52,16 @@ async function main(): Promise<void> {
   if (files.length === 0) throw new Error(`no vm-*.csv.gz traces in ${args.data}`);
   const out: Record<string, unknown> = { data: args.data, vms: files.length };
   console.log(`# forecast evaluation: ${files.length} traces from ${args.data}`);
-  if (args.sections.has('accuracy') || args.sections.has('training')) {
-    const acc = await runAccuracy(files, args);
+  const rollup = args.sections.has('rollup');
+  if (args.sections.has('accuracy') || args.sections.has('training') || rollup) {
+    // one rolling-origin evaluation serves both the per-VM table and the rollups
+    const t0 = performance.now();
+    const results = args.sections.has('accuracy') || rollup ? await runWorkers(files, args, rollup) : [];
+    const acc = runAccuracy(files, args, results, (performance.now() - t0) / 1000);
     printAccuracy(acc);
     if (acc.ran) out.accuracy = acc.table;
     if (args.sections.has('training')) out.training = acc.training;
+    if (rollup) out.rollup = runRollup(files, args, results);
   }
   if (args.sections.has('speed')) out.speed = runSpeed(args);
   if (args.sections.has('trigger')) out.trigger = await runTrigger(files, args);

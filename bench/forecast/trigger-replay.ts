@@ -61,8 +61,6 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
   // --trace vm-7: every evaluation of that host's ramp replay (minutes from the ramp's start, load / threshold)
   const trace = args.extra['trace'];
   const tracedIds = new Set<string>();
-  const capped = (fc: SeriesForecast, c: number | undefined): SeriesForecast =>
-    c === undefined ? fc : { ...fc, ceiling: c };
   const lookSlots = Math.round(p.lookaheadSeconds / 300);
   const t0ms = performance.now();
   type Group = {
@@ -131,28 +129,21 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       }
       return m;
     };
-    const hostForecast = (
-      ctxs: PreparedSeries[],
-      values: ArrayLike<number>[],
-      ceilings: (number | undefined)[],
-      i: number,
-    ): SeriesForecast =>
-      rollUp(
-        ctxs.map((c, v) =>
-          capped(withShort(model(v, i).forecastAt(c, i), values[v], i, s.stepSeconds), ceilings[v]),
-        ),
-      )!;
+    const hostForecast = (ctxs: PreparedSeries[], values: ArrayLike<number>[], i: number): SeriesForecast =>
+      rollUp(ctxs.map((c, v) => withShort(model(v, i).forecastAt(c, i), values[v], i, s.stepSeconds)))!;
 
     // false alarms on the unmodified traces
     const vmValues = series.map((x) => x.values);
-    const ctxs = series.map((x, v) => model(v, replayFrom).prepare(x.values, x.start, x.stepSeconds));
+    const ctxs = series.map((x, v) =>
+      model(v, replayFrom).prepare(x.values, x.start, x.stepSeconds, undefined, vmCeilings[v]),
+    );
     let state: TriggerState = INITIAL_TRIGGER_STATE;
     // the ramp replay starts 6 h before the ramp with the back-off the unmodified replay had then
     const t0 = 60 * STEPS_PER_DAY + ((first * 37) % STEPS_PER_DAY);
     let backoffAtWarmup: number | undefined;
     for (let i = replayFrom; i < n; i++) {
       if (i === t0 - 6 * 12) backoffAtWarmup = state.backoffUntil;
-      const fc = hostForecast(ctxs, vmValues, vmCeilings, i);
+      const fc = hostForecast(ctxs, vmValues, i);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: y[i],
       });
@@ -188,7 +179,10 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
       c === undefined || v > 0 ? c : c + 2 * Math.max(0, threshold - level),
     );
     const mValues = [ramped, ...vmValues.slice(1)];
-    const mctxs = [model(0, t0).prepare(ramped, s.start, s.stepSeconds), ...ctxs.slice(1)];
+    const mctxs = [
+      model(0, t0).prepare(ramped, s.start, s.stepSeconds, undefined, rampCeilings[0]),
+      ...ctxs.slice(1),
+    ];
     state = { ...INITIAL_TRIGGER_STATE, backoffUntil: backoffAtWarmup };
     let fired = -1;
     let preOpen = false;
@@ -200,7 +194,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
         }
         state = { ...INITIAL_TRIGGER_STATE, backoffUntil: state.backoffUntil };
       }
-      const fc = hostForecast(mctxs, mValues, rampCeilings, i);
+      const fc = hostForecast(mctxs, mValues, i);
       const d = evaluateTrigger(target, { cpuMhz: fc }, s.start + i * s.stepSeconds, state, params, {
         cpuMhz: mod[i],
       });

@@ -10,7 +10,7 @@ import {
 import type { CleanSeries } from './clean';
 import { ComponentModel, type PreparedSeries, type TrainOptions } from './model';
 import { ErrorAccumulator, quantile, seasonalNaiveScale } from './stats';
-import { HORIZONS_SECONDS, STEPS_PER_DAY, STEPS_PER_WEEK, type Metric } from './types';
+import { HORIZONS_SECONDS, STEPS_PER_DAY, STEPS_PER_WEEK, type Metric, type SeriesForecast } from './types';
 
 export const MODEL_NAMES = ['ours', 'naive', 'snaive-day', 'snaive-week', 'holt-winters'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -29,6 +29,13 @@ export interface EvaluationOptions {
   holtWintersDays?: number;
   coverage?: number;
   train?: Partial<Omit<TrainOptions, 'metric'>>;
+  /** the series' ceiling (seriesCeiling of the VM's configured size): caps our points and bounds, as in the product */
+  ceiling?: number;
+  /**
+   * called with our forecast at every scored origin (slot index), e.g. to sum several series' forecasts into a
+   * host's or a layer's and score the rollup against the summed actuals
+   */
+  onForecast?: (origin: number, forecast: SeriesForecast) => void;
 }
 
 export interface SeriesEvaluation {
@@ -105,7 +112,7 @@ export function evaluateSeries(series: CleanSeries, options: EvaluationOptions):
     if (model.json.fallbackReason) result.fallbacks.push(model.json.fallbackReason);
     let ctx = prepared.get(model.json.transform);
     if (!ctx) {
-      ctx = model.prepare(y, series.start, series.stepSeconds);
+      ctx = model.prepare(y, series.start, series.stepSeconds, undefined, options.ceiling);
       prepared.set(model.json.transform, ctx);
     }
 
@@ -153,6 +160,7 @@ export function evaluateSeries(series: CleanSeries, options: EvaluationOptions):
     for (let i = weekStart; i < weekEnd; i += originStep) {
       result.origins++;
       const ours = model.forecastAt(ctx, i);
+      options.onForecast?.(i, ours);
       const hw = hwTest.get(i)!;
       horizons.forEach(({ s, h }, k) => {
         if (i + h >= n || !obs[i + h]) return;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cleanRegular } from './clean';
 import { LOOKBACK_SLOTS } from './features';
-import { ComponentModel, holdoutSummary } from './model';
-import { dailySeries, series, T0 } from './synthetic';
+import { ComponentModel, holdoutSummary, FORECAST_HISTORY_HEADROOM } from './model';
+import { dailySeries, lcg, series, T0 } from './synthetic';
 
 describe('ComponentModel', () => {
   const values = dailySeries(18, 7);
@@ -132,5 +132,45 @@ describe('ComponentModel', () => {
     const actual = v[cutSlot + 12];
     expect(Math.abs(actual - a.point)).toBeLessThan(Math.abs(actual - b.point));
     expect(a.point).toBeGreaterThan(1500);
+  });
+
+  it("bounds a bursty VM's CPU forecast by its last week's high and its configured size", () => {
+    // idle near 2 MHz, busy near 1,700 MHz, switching at random every 1-6 hours: log-space residuals of ~7
+    const r = lcg(11);
+    const v = new Float64Array(18 * 288);
+    for (let i = 0, busy = false; i < v.length;) {
+      const len = 12 * (1 + Math.floor(r() * 6));
+      for (let k = i; k < Math.min(v.length, i + len); k++) v[k] = busy ? 1700 + 60 * r() : 2 * r();
+      i += len;
+      busy = !busy;
+    }
+    const m = ComponentModel.train(series(v.slice(0, 16 * 288)), { metric: 'cpuMhz' });
+    const week = (i: number) => Math.max(...v.slice(i - LOOKBACK_SLOTS, i + 1));
+    const busyOrigins: number[] = [];
+    for (let i = 16 * 288; i < v.length - 1; i++) if (v[i] > 1000) busyOrigins.push(i);
+    expect(busyOrigins.length).toBeGreaterThan(50);
+    const ctx = m.prepare(v, T0, 300);
+    const capped = m.prepare(v, T0, 300, undefined, 1500);
+    for (const i of busyOrigins) {
+      const f = m.forecastAt(ctx, i);
+      const fromHistory = m.forecast(series(v.slice(0, i + 1)));
+      f.horizons.forEach((h, k) => {
+        expect(h.upper).toBeLessThanOrEqual(FORECAST_HISTORY_HEADROOM * week(i) + 1e-9);
+        // the series never exceeds 1,760 MHz; uncapped, the log-space upper bound reached 3.7 million and the
+        // 4 h and 24 h points 6,500-7,400
+        expect(h.upper).toBeLessThanOrEqual(1.2 * 1760);
+        expect(h.upper).toBeGreaterThanOrEqual(h.point);
+        // the sliding maximum of a prepared series and the direct one of a history agree
+        expect(fromHistory.horizons[k].upper).toBeCloseTo(h.upper, 6);
+      });
+      // a configured size below the history's high caps points and bounds, and rides along for the trigger
+      const c = m.forecastAt(capped, i);
+      expect(c.ceiling).toBe(1500);
+      for (const h of c.horizons) {
+        expect(h.point).toBeLessThanOrEqual(1500);
+        expect(h.upper).toBeLessThanOrEqual(1500);
+        expect(h.lower).toBeLessThanOrEqual(h.point);
+      }
+    }
   });
 });

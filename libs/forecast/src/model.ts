@@ -25,7 +25,45 @@ export interface PreparedSeries {
   start: number;
   stepSeconds: number;
   schedule: ScheduleWindow[];
+  /** the most the series can reach (seriesCeiling: the VM's configured size); caps points and bounds */
+  ceiling: number | undefined;
+  /** recentMax[i]: the highest value in the week up to slot i (prepare); without it, summed at forecast time */
+  recentMax: Float64Array | undefined;
 }
+
+/**
+ * A forecast (point and upper bound) is at most this multiple of the highest value of the last week (the features'
+ * lookback, LOOKBACK_SLOTS), and at most the VM's configured size (the ceiling) where known. CPU is forecast in
+ * log space, so on a VM that idles near 0 and bursts to its size the hold-out's log residuals reach ~7 and, at its
+ * busy level, the upper bound came out e^8 times it: 5,000,000 MHz on a 5,852 MHz VM, and 24 h CPU intervals 500x
+ * the actuals on average over half the shared traces; a few points, too, landed at 4x anything the VM had done
+ * (docs/benchmarks.md, "Forecast caps"). 1.2 cost no coverage there. A real ramp lifts the week's high as it
+ * goes; foreseeing one is the trigger's trend detectors' job, not the point's.
+ */
+export const FORECAST_HISTORY_HEADROOM = 1.2;
+
+/** recentMax of a whole series: the maximum of each slot's last LOOKBACK_SLOTS + 1 values (a monotonic deque). */
+function slidingMax(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  const q = new Int32Array(values.length);
+  let head = 0;
+  let tail = 0;
+  for (let k = 0; k < values.length; k++) {
+    while (tail > head && !(values[q[tail - 1]] > values[k])) tail--;
+    q[tail++] = k;
+    if (q[head] < k - LOOKBACK_SLOTS) head++;
+    out[k] = values[q[head]];
+  }
+  return out;
+}
+
+/** The highest value of values[from..to] (NaN ignored; 0 when there is none). */
+function maxOf(values: Float64Array, from: number, to: number): number {
+  let m = 0;
+  for (let k = Math.max(0, from); k <= to; k++) if (values[k] > m) m = values[k];
+  return m;
+}
+
 export type ModelKind = 'ridge' | 'seasonal-naive' | 'naive' | 'constant';
 
 export interface TrainOptions {
@@ -395,9 +433,10 @@ export class ComponentModel {
 
   /**
    * Forecast from the last slot of `history` (already cleaned). A ridge model given less history than its
-   * features need degrades to a naive forecast with its own residual quantiles, and says so.
+   * features need degrades to a naive forecast with its own residual quantiles, and says so. `ceiling` (the
+   * component's configured size, seriesCeiling) caps the points and bounds and is carried on the forecast.
    */
-  forecast(history: CleanSeries, schedule?: readonly ScheduleWindow[]): SeriesForecast {
+  forecast(history: CleanSeries, schedule?: readonly ScheduleWindow[], ceiling?: number): SeriesForecast {
     const n = history.values.length;
     // only the tail the features read, and within it only the slots they read, are transformed (lags and the
     // last day's windows, plus a 13-slot window a week before each regression horizon's target); window means
@@ -431,6 +470,8 @@ export class ComponentModel {
       start: history.start + from * history.stepSeconds,
       stepSeconds: history.stepSeconds,
       schedule: normaliseSchedule(schedule),
+      ceiling,
+      recentMax: undefined,
     };
     return this.forecastAt(ctx, i);
   }
@@ -441,10 +482,20 @@ export class ComponentModel {
     start: number,
     stepSeconds: number,
     schedule?: readonly ScheduleWindow[],
+    ceiling?: number,
   ): PreparedSeries {
     const z = new Float64Array(values.length);
     for (let k = 0; k < values.length; k++) z[k] = fwd(this.json.transform, values[k]);
-    return { values, z, p: prefixSums(z), start, stepSeconds, schedule: normaliseSchedule(schedule) };
+    return {
+      values,
+      z,
+      p: prefixSums(z),
+      start,
+      stepSeconds,
+      schedule: normaliseSchedule(schedule),
+      ceiling,
+      recentMax: slidingMax(values),
+    };
   }
 
   /** Forecast from origin slot i of a prepared series (only slots up to i are read). */
@@ -459,6 +510,9 @@ export class ComponentModel {
     const trend = i >= 0 ? recentTrend(ctx.values, i, step) : undefined;
     const shortTrend = i >= 0 ? shortTrendAt(ctx.values, i, step) : undefined;
     const ramp = noise !== undefined ? fitRampOnset(ctx.values, i, step, noise) : undefined;
+    const ceiling = ctx.ceiling ?? Infinity;
+    const weekHigh = i < 0 ? Infinity : (ctx.recentMax?.[i] ?? maxOf(ctx.values, i - LOOKBACK_SLOTS, i));
+    const top = Math.min(ceiling, FORECAST_HISTORY_HEADROOM * weekHigh);
 
     if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
       const feat = scratchFeat;
@@ -467,13 +521,13 @@ export class ComponentModel {
         if (hm.method === 'naive' || hm.method === 'seasonal-naive') {
           const back =
             hm.method === 'naive' ? i : i + hm.steps - STEPS_PER_DAY * Math.ceil(hm.steps / STEPS_PER_DAY);
-          out.push(this.horizonOut(hm, origin, ctx.z[Math.max(0, back)], j.transform));
+          out.push(this.horizonOut(hm, origin, ctx.z[Math.max(0, back)], j.transform, top));
           continue;
         }
         writeFeatures(ctx.z, ctx.p, i, hm.steps, origin, step, ctx.schedule, feat, j.levelFeature !== false);
         // the stored ml-regression weights, applied as a plain dot product (no per-call matrix allocations)
         const zHat = ctx.z[i] + predictRow(hm.linear!.weights, feat);
-        out.push(this.horizonOut(hm, origin, zHat, j.transform));
+        out.push(this.horizonOut(hm, origin, zHat, j.transform, top));
       }
       return withTrend(
         {
@@ -483,6 +537,7 @@ export class ComponentModel {
           coverage: j.coverage,
           fallback,
           current: currentAt(ctx, i),
+          ceiling: ctx.ceiling,
         },
         trend,
         shortTrend,
@@ -497,33 +552,48 @@ export class ComponentModel {
     const last = i >= 0 ? ctx.values[i] : (j.level ?? 0);
     for (const hm of j.horizons) {
       if (j.kind === 'constant') {
-        const top = 2 * (j.maxSeen ?? 0);
+        const point = Math.min(ceiling, j.level ?? 0);
         out.push({
           horizonSeconds: hm.horizonSeconds,
           at: origin + hm.horizonSeconds,
-          point: j.level ?? 0,
+          point,
           lower: 0,
-          upper: top,
+          // too little history for the week's high to say much: the constant model's own 2 x max seen, sized
+          upper: Math.max(point, Math.min(ceiling, 2 * (j.maxSeen ?? 0))),
         });
         continue;
       }
       let base = last;
       if (j.kind === 'seasonal-naive' && i + hm.steps - STEPS_PER_DAY >= 0)
         base = ctx.values[i + hm.steps - STEPS_PER_DAY];
-      out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform));
+      out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform, top));
     }
     return withTrend(
-      { metric: j.metric, origin, horizons: out, coverage: j.coverage, fallback, current: currentAt(ctx, i) },
+      {
+        metric: j.metric,
+        origin,
+        horizons: out,
+        coverage: j.coverage,
+        fallback,
+        current: currentAt(ctx, i),
+        ceiling: ctx.ceiling,
+      },
       trend,
       shortTrend,
       ramp,
     );
   }
 
-  private horizonOut(hm: HorizonModel, origin: number, zHat: number, t: Transform): HorizonForecast {
-    const point = Math.max(0, inv(t, zHat));
+  private horizonOut(
+    hm: HorizonModel,
+    origin: number,
+    zHat: number,
+    t: Transform,
+    top: number,
+  ): HorizonForecast {
+    const point = Math.min(top, Math.max(0, inv(t, zHat)));
     const lower = Math.max(0, Math.min(point, inv(t, zHat + hm.lo)));
-    const upper = Math.max(point, inv(t, zHat + hm.hi));
+    const upper = Math.max(point, Math.min(top, inv(t, zHat + hm.hi)));
     return { horizonSeconds: hm.horizonSeconds, at: origin + hm.horizonSeconds, point, lower, upper };
   }
 }

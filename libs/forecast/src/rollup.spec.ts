@@ -20,6 +20,19 @@ describe('rollUp', () => {
     expect(mid.upper).toBeGreaterThan(ind.upper);
     expect(mid.upper).toBeLessThan(370);
   });
+  it("gives a rollup of one part exactly that part's interval, at any rho", () => {
+    // an idle VM: its lower bound sits at 0 with its actual; rounding in the combination once lifted it to 4e-16
+    // (rho 0.3) and 4e-15 (0.1, 0.7), and the actual 0 fell outside the rollup of that VM alone
+    for (const [point, upper] of [
+      [3.33, 9.99],
+      [24.05, 30.1],
+      [23.31, 46.62],
+    ])
+      for (const rho of [0, 0.1, 0.3, 0.5, 0.7, 1]) {
+        const h = rollUp([f(point, 0, upper)], rho)!.horizons[0];
+        expect([h.lower, h.point, h.upper]).toEqual([0, point, upper]);
+      }
+  });
   it('groups by key', () => {
     const comps = [
       { id: 'a', host: 'h1', f: parts[0] },

@@ -49,15 +49,15 @@ export function rollUp(parts: readonly SeriesForecast[], rho = 0.5): SeriesForec
       sumR += rise;
       sumR2 += rise * rise;
     }
-    const up = Math.sqrt((1 - r) * sumU2 + r * sumU * sumU);
-    const lo = Math.sqrt((1 - r) * sumL2 + r * sumL * sumL);
+    const up = combine(sumU, sumU2, r);
+    const lo = combine(sumL, sumL2, r);
     return {
       horizonSeconds: h0.horizonSeconds,
       at: h0.at,
       point,
       lower: Math.max(0, point - lo),
       upper: point + up,
-      risingUpper: point + Math.sqrt((1 - r) * sumR2 + r * sumR * sumR),
+      risingUpper: point + combine(sumR, sumR2, r),
     };
   });
   const fallbacks = parts.filter((p) => p.fallback).length;
@@ -76,6 +76,17 @@ export function rollUp(parts: readonly SeriesForecast[], rho = 0.5): SeriesForec
     shortTrend: sumTrends(parts.map((p) => p.shortTrend)),
     ramp: sumRampFits(parts.map((p) => p.ramp)),
   };
+}
+
+/**
+ * Half-widths w_i combined with a common correlation rho, from their sum and sum of squares. The result lies between
+ * the root sum of squares and the sum by construction; clamping there keeps rounding from moving it outside (a
+ * rollup of one part has exactly that part's interval: otherwise a bound at 0 came out at 1e-13, and an idle VM's
+ * actual 0 fell outside its own host's interval).
+ */
+function combine(sum: number, sumSquares: number, rho: number): number {
+  const rss = Math.sqrt(sumSquares);
+  return Math.min(sum, Math.max(rss, Math.sqrt((1 - rho) * sumSquares + rho * sum * sum)));
 }
 
 /** The sum when every value is known; undefined when any is not (a partial sum would understate it). */

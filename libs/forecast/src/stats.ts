@@ -19,11 +19,14 @@ export class ErrorAccumulator {
   absError = 0;
   absActual = 0;
   covered = 0;
+  /** sum of interval widths: coverage alone rewards an interval as wide as the sky */
+  width = 0;
 
   add(actual: number, point: number, lower: number, upper: number): void {
     this.count++;
     this.absError += Math.abs(actual - point);
     this.absActual += Math.abs(actual);
+    this.width += upper - lower;
     if (actual >= lower && actual <= upper) this.covered++;
   }
 
@@ -32,6 +35,7 @@ export class ErrorAccumulator {
     this.absError += o.absError;
     this.absActual += o.absActual;
     this.covered += o.covered;
+    this.width += o.width;
   }
 
   mae(): number {
@@ -46,6 +50,10 @@ export class ErrorAccumulator {
   }
   coverage(): number {
     return this.count ? this.covered / this.count : NaN;
+  }
+  /** mean interval width over mean |actual| (pooled): how much capacity the interval asks to reserve */
+  relativeWidth(): number {
+    return this.absActual > 0 ? this.width / this.absActual : NaN;
   }
 }
 

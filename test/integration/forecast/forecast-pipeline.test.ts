@@ -131,6 +131,15 @@ describe('forecast pipeline on real PostgreSQL', () => {
     });
     expect(hot.upper).toBeGreaterThanOrEqual(hot.point);
     expect(hot.point).toBeGreaterThanOrEqual(hot.lower);
+    // vm-capped's stored forecasts stop at its configured size (7,500 MHz x 1.1 turbo); vm-unsized, the same
+    // climb with no size, is bounded only by 1.2 x its week's high (8,500 MHz) and goes past that size
+    const top = async (key: string) =>
+      Math.max(
+        ...(await forecasts.findBy({ scope: 'component', key, metric: 'cpuMhz' })).map((f) => f.upper),
+      );
+    expect(await top('vm-capped')).toBeLessThanOrEqual(7500 * 1.1);
+    expect(await top('vm-unsized')).toBeGreaterThan(7500 * 1.1);
+    expect(await top('vm-unsized')).toBeLessThanOrEqual(1.2 * 8500 + 1e-6);
 
     const events = await db.dataSource.getRepository(PowerEventEntity).findBy({ kind: 'forecast_shortage' });
     expect(events.map((e) => [e.device, e.deviceKind, e.status]).sort()).toEqual([

@@ -210,9 +210,10 @@ export class ForecastPipelineService {
         if (!m) continue;
         const history = cleanSeries(await this.samples(c.id, metric, since));
         const schedule = scheduleOf(c);
-        const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history, schedule);
-        // the trigger never extrapolates a VM above its configured size (vCPUs x core MHz, memory)
-        f.ceiling = seriesCeiling(metric, metric === 'cpuMhz' ? c.cpuMhz : c.memMb);
+        // a VM cannot use more than its configured size (vCPUs x core MHz, memory): the forecast's points and
+        // bounds stop there, and the trigger never extrapolates above it
+        const ceiling = seriesCeiling(metric, metric === 'cpuMhz' ? c.cpuMhz : c.memMb);
+        const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history, schedule, ceiling);
         if (f.fallback) fallbacks++;
         byComponent.set(c.id, { ...byComponent.get(c.id), [metric]: f });
       }
