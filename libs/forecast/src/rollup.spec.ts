@@ -16,9 +16,11 @@ describe('rollUp', () => {
     const ind = rollUp(parts, 0)!.horizons[0];
     expect(ind.upper).toBeCloseTo(300 + Math.hypot(30, 40), 9);
     expect(ind.lower).toBeCloseTo(300 - Math.hypot(10, 40), 9);
-    const mid = rollUp(parts)!.horizons[0];
+    const mid = rollUp(parts, 0.5)!.horizons[0];
     expect(mid.upper).toBeGreaterThan(ind.upper);
     expect(mid.upper).toBeLessThan(370);
+    // by default the bounds add (DEFAULT_ROLLUP_RHO: what covered 90% on the shared traces' host groups)
+    expect(rollUp(parts)!.horizons[0]).toMatchObject({ point: 300, lower: 250, upper: 370 });
   });
   it("gives a rollup of one part exactly that part's interval, at any rho", () => {
     // an idle VM: its lower bound sits at 0 with its actual; rounding in the combination once lifted it to 4e-16
