@@ -83,12 +83,14 @@ for (const f of files) {
           });
         }
       : undefined;
-    // --ceiling off: as if the VMs' configured sizes were unknown (only the week's-high cap then)
+    // --ceiling off: as if the VMs' configured sizes were unknown (only the week's-high cap then); --caps off:
+    // neither cap, the forecasts as they were before the caps
     const ceiling =
-      extra.ceiling === 'off'
+      extra.ceiling === 'off' || extra.caps === 'off'
         ? undefined
         : seriesCeiling(metric, metric === 'cpuMhz' ? tr.cpuCapacityMhz : tr.memCapacityMb);
-    const ev = evaluateSeries(s, { metric, originStep, train: t, onForecast, ceiling });
+    const historyHeadroom = extra.caps === 'off' ? Infinity : undefined;
+    const ev = evaluateSeries(s, { metric, originStep, train: t, onForecast, ceiling, historyHeadroom });
     out.push({
       vm: tr.id,
       metric,

@@ -103,7 +103,7 @@ export function runAccuracy(
     evalSeconds,
     ran: args.sections.has('accuracy'),
     fallbacks: results.reduce((s, r) => s + r.fallbacks, 0),
-    method: `rolling origin: first 28 days training only, then weekly refits on all data before the week; origins every ${args.originStep * 5} min in each week; targets missing in the trace are not scored; MASE = MAE / in-sample MAE of the daily seasonal naive over the first 28 days (VMs where that is 0 are left out of the median); WAPE and coverage pooled over all VMs; baselines' 90% intervals = empirical 5%/95% quantiles of their own h-step errors over the last 14 days of training; ours capped, as in the product, at the VM's configured size (capacity column, x 1.1 for CPU; --ceiling off: not) and 1.2 x its last week's high; width / actual = pooled mean interval width over mean actual`,
+    method: `rolling origin: first 28 days training only, then weekly refits on all data before the week; origins every ${args.originStep * 5} min in each week; targets missing in the trace are not scored; MASE = MAE / in-sample MAE of the daily seasonal naive over the first 28 days (VMs where that is 0 are left out of the median); WAPE and coverage pooled over all VMs; baselines' 90% intervals = empirical 5%/95% quantiles of their own h-step errors over the last 14 days of training; ours capped, as in the product, at the VM's configured size (capacity column, x 1.1 for CPU; --ceiling off: not) and 1.2 x its last week's high (--caps off: neither); width / actual = pooled mean interval width over mean actual`,
   };
 }
 

@@ -135,7 +135,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     // false alarms on the unmodified traces
     const vmValues = series.map((x) => x.values);
     const ctxs = series.map((x, v) =>
-      model(v, replayFrom).prepare(x.values, x.start, x.stepSeconds, undefined, vmCeilings[v]),
+      model(v, replayFrom).prepare(x.values, x.start, x.stepSeconds, { ceiling: vmCeilings[v] }),
     );
     let state: TriggerState = INITIAL_TRIGGER_STATE;
     // the ramp replay starts 6 h before the ramp with the back-off the unmodified replay had then
@@ -180,7 +180,7 @@ export async function runTrigger(files: string[], args: Args): Promise<Record<st
     );
     const mValues = [ramped, ...vmValues.slice(1)];
     const mctxs = [
-      model(0, t0).prepare(ramped, s.start, s.stepSeconds, undefined, rampCeilings[0]),
+      model(0, t0).prepare(ramped, s.start, s.stepSeconds, { ceiling: rampCeilings[0] }),
       ...ctxs.slice(1),
     ];
     state = { ...INITIAL_TRIGGER_STATE, backoffUntil: backoffAtWarmup };

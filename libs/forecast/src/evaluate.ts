@@ -31,6 +31,8 @@ export interface EvaluationOptions {
   train?: Partial<Omit<TrainOptions, 'metric'>>;
   /** the series' ceiling (seriesCeiling of the VM's configured size): caps our points and bounds, as in the product */
   ceiling?: number;
+  /** our forecasts' history cap (FORECAST_HISTORY_HEADROOM by default; Infinity: none, to measure what it does) */
+  historyHeadroom?: number;
   /**
    * called with our forecast at every scored origin (slot index), e.g. to sum several series' forecasts into a
    * host's or a layer's and score the rollup against the summed actuals
@@ -112,7 +114,10 @@ export function evaluateSeries(series: CleanSeries, options: EvaluationOptions):
     if (model.json.fallbackReason) result.fallbacks.push(model.json.fallbackReason);
     let ctx = prepared.get(model.json.transform);
     if (!ctx) {
-      ctx = model.prepare(y, series.start, series.stepSeconds, undefined, options.ceiling);
+      ctx = model.prepare(y, series.start, series.stepSeconds, {
+        ceiling: options.ceiling,
+        historyHeadroom: options.historyHeadroom,
+      });
       prepared.set(model.json.transform, ctx);
     }
 

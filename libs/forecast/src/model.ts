@@ -29,6 +29,17 @@ export interface PreparedSeries {
   ceiling: number | undefined;
   /** recentMax[i]: the highest value in the week up to slot i (prepare); without it, summed at forecast time */
   recentMax: Float64Array | undefined;
+  /** FORECAST_HISTORY_HEADROOM, or Infinity for the evaluation harness's uncapped run (`--caps off`) */
+  historyHeadroom: number;
+}
+
+/** What a prepared series knows besides its values. */
+export interface PrepareOptions {
+  schedule?: readonly ScheduleWindow[];
+  /** the series' ceiling (seriesCeiling of the configured size) */
+  ceiling?: number;
+  /** the history cap's multiple (default FORECAST_HISTORY_HEADROOM); Infinity evaluates without it */
+  historyHeadroom?: number;
 }
 
 /**
@@ -472,6 +483,7 @@ export class ComponentModel {
       schedule: normaliseSchedule(schedule),
       ceiling,
       recentMax: undefined,
+      historyHeadroom: FORECAST_HISTORY_HEADROOM,
     };
     return this.forecastAt(ctx, i);
   }
@@ -481,8 +493,7 @@ export class ComponentModel {
     values: Float64Array,
     start: number,
     stepSeconds: number,
-    schedule?: readonly ScheduleWindow[],
-    ceiling?: number,
+    options: PrepareOptions = {},
   ): PreparedSeries {
     const z = new Float64Array(values.length);
     for (let k = 0; k < values.length; k++) z[k] = fwd(this.json.transform, values[k]);
@@ -492,9 +503,10 @@ export class ComponentModel {
       p: prefixSums(z),
       start,
       stepSeconds,
-      schedule: normaliseSchedule(schedule),
-      ceiling,
+      schedule: normaliseSchedule(options.schedule),
+      ceiling: options.ceiling,
       recentMax: slidingMax(values),
+      historyHeadroom: options.historyHeadroom ?? FORECAST_HISTORY_HEADROOM,
     };
   }
 
@@ -512,7 +524,10 @@ export class ComponentModel {
     const ramp = noise !== undefined ? fitRampOnset(ctx.values, i, step, noise) : undefined;
     const ceiling = ctx.ceiling ?? Infinity;
     const weekHigh = i < 0 ? Infinity : (ctx.recentMax?.[i] ?? maxOf(ctx.values, i - LOOKBACK_SLOTS, i));
-    const top = Math.min(ceiling, FORECAST_HISTORY_HEADROOM * weekHigh);
+    const top = Math.min(
+      ceiling,
+      ctx.historyHeadroom === Infinity ? Infinity : ctx.historyHeadroom * weekHigh,
+    );
 
     if (j.kind === 'ridge' && i >= LOOKBACK_SLOTS) {
       const feat = scratchFeat;
