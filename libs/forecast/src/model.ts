@@ -544,26 +544,41 @@ export class ComponentModel {
         const zHat = ctx.z[i] + predictRow(hm.linear!.weights, feat);
         out.push(this.horizonOut(hm, origin, zHat, j.transform, top));
       }
-      return withTrend(
-        {
-          metric: j.metric,
-          origin,
-          horizons: out,
-          coverage: j.coverage,
-          fallback,
-          current: currentAt(ctx, i),
-          ceiling: ctx.ceiling,
-        },
-        trend,
-        shortTrend,
-        ramp,
-      );
-    }
-    if (j.kind === 'ridge')
+    } else this.baselineHorizons(ctx, i, origin, top, ceiling, out);
+    if (j.kind === 'ridge' && i < LOOKBACK_SLOTS)
       fallback = {
         kind: 'naive',
         reason: `history of ${i + 1} slots < ${LOOKBACK_SLOTS + 1} the features need`,
       };
+    return withTrend(
+      {
+        metric: j.metric,
+        origin,
+        horizons: out,
+        coverage: j.coverage,
+        fallback,
+        current: currentAt(ctx, i),
+        ceiling: ctx.ceiling,
+      },
+      trend,
+      shortTrend,
+      ramp,
+    );
+  }
+
+  /**
+   * The horizons of a baseline model, or of a ridge model handed too little history (naive then): the constant
+   * model's level, the last value, or the same time yesterday, with the model's residual quantiles.
+   */
+  private baselineHorizons(
+    ctx: PreparedSeries,
+    i: number,
+    origin: number,
+    top: number,
+    ceiling: number,
+    out: HorizonForecast[],
+  ): void {
+    const j = this.json;
     const last = i >= 0 ? ctx.values[i] : (j.level ?? 0);
     for (const hm of j.horizons) {
       if (j.kind === 'constant') {
@@ -583,20 +598,6 @@ export class ComponentModel {
         base = ctx.values[i + hm.steps - STEPS_PER_DAY];
       out.push(this.horizonOut(hm, origin, fwd(j.transform, base), j.transform, top));
     }
-    return withTrend(
-      {
-        metric: j.metric,
-        origin,
-        horizons: out,
-        coverage: j.coverage,
-        fallback,
-        current: currentAt(ctx, i),
-        ceiling: ctx.ceiling,
-      },
-      trend,
-      shortTrend,
-      ramp,
-    );
   }
 
   private horizonOut(
