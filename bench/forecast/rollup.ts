@@ -29,6 +29,8 @@ export interface RollupCell {
   /** summed MAE of our summed points / of the summed daily seasonal naive, on the same targets */
   maeRatioVsSnaiveDay: number;
   wape: number;
+  /** (summed actuals - summed points) / summed actuals: > 0 when the summed points fall short */
+  bias: number;
   /** rho -> pooled share of summed actuals inside the rolled-up interval */
   coverage: Record<string, number>;
   /** rho -> mean interval width / mean summed actual */
@@ -67,6 +69,7 @@ function scoreGroups(
   let absErr = 0;
   let absErrSnaive = 0;
   let absActual = 0;
+  let signedErr = 0;
   for (const group of members) {
     const nh = group[0].horizonSlots.length;
     const origins = Math.min(...group.map((r) => r.values.length / (nh * RECORD_FIELDS)));
@@ -91,7 +94,10 @@ function scoreGroups(
       absErrSnaive += Math.abs(actual - snaive);
       RHOS.forEach((rho, j) => {
         const h = rollUp(parts, rho)!.horizons[0];
-        if (j === 0) absErr += Math.abs(actual - h.point);
+        if (j === 0) {
+          absErr += Math.abs(actual - h.point);
+          signedErr += actual - h.point;
+        }
         if (actual >= h.lower && actual <= h.upper) cov[j]++;
         width[j] += h.upper - h.lower;
       });
@@ -110,6 +116,7 @@ function scoreGroups(
     scored,
     maeRatioVsSnaiveDay: +(absErr / Math.max(1e-9, absErrSnaive)).toFixed(3),
     wape: +(absErr / Math.max(1e-9, absActual)).toFixed(3),
+    bias: +(signedErr / Math.max(1e-9, absActual)).toFixed(3),
     coverage,
     relativeWidth,
     rhoClosestToNominal: RHOS[best],
@@ -148,7 +155,7 @@ export function runRollup(
         const c = scoreGroups(metric, groups, k, horizonSeconds);
         byH[size] = c;
         lines.push(
-          `| ${metric} | ${horizonSeconds / 3600} h | ${size} (${c.groups}) | ${c.maeRatioVsSnaiveDay} | ${c.wape} | ` +
+          `| ${metric} | ${horizonSeconds / 3600} h | ${size} (${c.groups}) | ${c.maeRatioVsSnaiveDay} | ${c.wape} | ${c.bias} | ` +
             SHOWN_RHOS.map((r) => `${c.coverage[r]} / ${c.relativeWidth[r]}`).join(' | ') +
             ` | ${c.rhoClosestToNominal} |`,
         );
@@ -163,9 +170,11 @@ export function runRollup(
       'seasonal naive MAE on the same targets; cells: 90% coverage / mean width over mean actual',
   );
   console.log(
-    `| metric | horizon | VMs per group (groups) | MAE vs snaive-day | WAPE | ${SHOWN_RHOS.map((r) => `rho ${r}`).join(' | ')} | rho nearest 0.9 |`,
+    `| metric | horizon | VMs per group (groups) | MAE vs snaive-day | WAPE | bias | ${SHOWN_RHOS.map((r) => `rho ${r}`).join(' | ')} | rho nearest 0.9 |`,
   );
-  console.log(`| --- | --- | --- | ---: | ---: | ${SHOWN_RHOS.map(() => '---:').join(' | ')} | ---: |`);
+  console.log(
+    `| --- | --- | --- | ---: | ---: | ---: | ${SHOWN_RHOS.map(() => '---:').join(' | ')} | ---: |`,
+  );
   for (const l of lines) console.log(l);
   return out;
 }
