@@ -16,6 +16,7 @@ import {
   F_POINT,
   F_SNAIVE,
   F_UPPER,
+  F_EXPECTED,
   RECORD_FIELDS,
   type RecordedForecasts,
 } from './recorded';
@@ -80,6 +81,7 @@ for (const f of files) {
             r.values[at + F_UPPER] = x.upper;
             r.values[at + F_ACTUAL] = s.values[i + h];
             r.values[at + F_SNAIVE] = seasonalNaiveForecast(s.values, i, h, STEPS_PER_DAY);
+            r.values[at + F_EXPECTED] = x.expected ?? x.point;
           });
         }
       : undefined;

@@ -6,6 +6,7 @@ import {
   F_POINT,
   F_SNAIVE,
   F_UPPER,
+  F_EXPECTED,
   RECORD_FIELDS,
   type RecordedForecasts,
 } from './recorded';
@@ -31,6 +32,10 @@ export interface RollupCell {
   wape: number;
   /** (summed actuals - summed points) / summed actuals: > 0 when the summed points fall short */
   bias: number;
+  /** the same for the summed forecasts of the mean (`expected`), which rollups also carry */
+  biasExpected: number;
+  /** WAPE of the summed `expected` */
+  wapeExpected: number;
   /** rho -> pooled share of summed actuals inside the rolled-up interval */
   coverage: Record<string, number>;
   /** rho -> mean interval width / mean summed actual */
@@ -70,6 +75,8 @@ function scoreGroups(
   let absErrSnaive = 0;
   let absActual = 0;
   let signedErr = 0;
+  let signedErrExpected = 0;
+  let absErrExpected = 0;
   for (const group of members) {
     const nh = group[0].horizonSlots.length;
     const origins = Math.min(...group.map((r) => r.values.length / (nh * RECORD_FIELDS)));
@@ -78,9 +85,11 @@ function scoreGroups(
       if (group.some((r) => Number.isNaN(r.values[at + F_ACTUAL]))) continue;
       let actual = 0;
       let snaive = 0;
+      let expected = 0;
       const parts = group.map((r) => {
         actual += r.values[at + F_ACTUAL];
         snaive += r.values[at + F_SNAIVE];
+        expected += r.values[at + F_EXPECTED];
         return one(
           metric,
           horizonSeconds,
@@ -92,6 +101,8 @@ function scoreGroups(
       scored++;
       absActual += Math.abs(actual);
       absErrSnaive += Math.abs(actual - snaive);
+      signedErrExpected += actual - expected;
+      absErrExpected += Math.abs(actual - expected);
       RHOS.forEach((rho, j) => {
         const h = rollUp(parts, rho)!.horizons[0];
         if (j === 0) {
@@ -117,6 +128,8 @@ function scoreGroups(
     maeRatioVsSnaiveDay: +(absErr / Math.max(1e-9, absErrSnaive)).toFixed(3),
     wape: +(absErr / Math.max(1e-9, absActual)).toFixed(3),
     bias: +(signedErr / Math.max(1e-9, absActual)).toFixed(3),
+    biasExpected: +(signedErrExpected / Math.max(1e-9, absActual)).toFixed(3),
+    wapeExpected: +(absErrExpected / Math.max(1e-9, absActual)).toFixed(3),
     coverage,
     relativeWidth,
     rhoClosestToNominal: RHOS[best],
@@ -155,7 +168,7 @@ export function runRollup(
         const c = scoreGroups(metric, groups, k, horizonSeconds);
         byH[size] = c;
         lines.push(
-          `| ${metric} | ${horizonSeconds / 3600} h | ${size} (${c.groups}) | ${c.maeRatioVsSnaiveDay} | ${c.wape} | ${c.bias} | ` +
+          `| ${metric} | ${horizonSeconds / 3600} h | ${size} (${c.groups}) | ${c.maeRatioVsSnaiveDay} | ${c.wape} | ${c.bias} | ${c.biasExpected} / ${c.wapeExpected} | ` +
             SHOWN_RHOS.map((r) => `${c.coverage[r]} / ${c.relativeWidth[r]}`).join(' | ') +
             ` | ${c.rhoClosestToNominal} |`,
         );
@@ -170,10 +183,10 @@ export function runRollup(
       'seasonal naive MAE on the same targets; cells: 90% coverage / mean width over mean actual',
   );
   console.log(
-    `| metric | horizon | VMs per group (groups) | MAE vs snaive-day | WAPE | bias | ${SHOWN_RHOS.map((r) => `rho ${r}`).join(' | ')} | rho nearest 0.9 |`,
+    `| metric | horizon | VMs per group (groups) | MAE vs snaive-day | WAPE | bias | expected: bias / WAPE | ${SHOWN_RHOS.map((r) => `rho ${r}`).join(' | ')} | rho nearest 0.9 |`,
   );
   console.log(
-    `| --- | --- | --- | ---: | ---: | ---: | ${SHOWN_RHOS.map(() => '---:').join(' | ')} | ---: |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ${SHOWN_RHOS.map(() => '---:').join(' | ')} | ---: |`,
   );
   for (const l of lines) console.log(l);
   return out;

@@ -173,4 +173,26 @@ describe('ComponentModel', () => {
       }
     }
   });
+
+  it('forecasts the mean of a bursty series as well as its near-median point', () => {
+    // 200 MHz with a 1,000 MHz burst in a fifth of the samples: median ~200, mean ~400
+    const r = lcg(5);
+    const v = new Float64Array(18 * 288).map(() => 200 + 20 * r() + (r() < 0.2 ? 1000 : 0));
+    const m = ComponentModel.train(series(v.slice(0, 16 * 288)), { metric: 'cpuMhz' });
+    expect(m.json.horizons[0].meanRatio).toBeGreaterThan(1.3);
+    const ctx = m.prepare(v, T0, 300);
+    let actual = 0;
+    let point = 0;
+    let expected = 0;
+    for (let i = 16 * 288; i + 12 < v.length; i++) {
+      const h = m.forecastAt(ctx, i).horizons[0];
+      actual += v[i + 12];
+      point += h.point;
+      expected += h.expected!;
+      expect(h.expected).toBeGreaterThanOrEqual(h.point);
+    }
+    // the summed points fall a third or more short of the summed load; the summed means within 10%
+    expect(point / actual).toBeLessThan(0.7);
+    expect(Math.abs(expected / actual - 1)).toBeLessThan(0.1);
+  });
 });

@@ -53,6 +53,10 @@ export interface PrepareOptions {
  */
 export const FORECAST_HISTORY_HEADROOM = 1.2;
 
+/** The hold-out's ratio of actuals to points is trusted within these bounds (a near-empty hold-out can say anything). */
+export const MEAN_RATIO_MIN = 0.5;
+export const MEAN_RATIO_MAX = 2;
+
 /** recentMax of a whole series: the maximum of each slot's last LOOKBACK_SLOTS + 1 values (a monotonic deque). */
 function slidingMax(values: Float64Array): Float64Array {
   const out = new Float64Array(values.length);
@@ -117,7 +121,8 @@ export interface TrainOptions {
   minTrainRows?: number;
 }
 
-export type HorizonMethod = 'ridge' | 'naive' | 'seasonal-naive';
+export const HORIZON_METHODS = ['ridge', 'naive', 'seasonal-naive'] as const;
+export type HorizonMethod = (typeof HORIZON_METHODS)[number];
 
 export interface HorizonModel {
   horizonSeconds: number;
@@ -129,6 +134,12 @@ export interface HorizonModel {
   /** residual quantiles (in the transformed space for ridge, raw otherwise) */
   lo: number;
   hi: number;
+  /**
+   * sum of the hold-out's actuals over the sum of the chosen method's points there (raw units), clipped to
+   * [MEAN_RATIO_MIN, MEAN_RATIO_MAX]: what turns the near-median point into a forecast of the mean (expected).
+   * Absent without a hold-out of 20 rows or more (1 then).
+   */
+  meanRatio?: number;
   /**
    * the hold-out this horizon was chosen on (the last residualDays, not fitted): how many forecasts, and each
    * candidate's mean absolute error there in the series' units; absent without a hold-out (too little history)
@@ -381,11 +392,12 @@ export class ComponentModel {
       // hold-out errors of the regression and of the two baselines it must beat; the horizon keeps whichever
       // has the lowest mean absolute error there (in the original units), and that method's residual quantiles
       const w = linear.weights;
-      const cand: Record<HorizonMethod, { res: number[]; abs: number }> = {
-        ridge: { res: [], abs: 0 },
-        naive: { res: [], abs: 0 },
-        'seasonal-naive': { res: [], abs: 0 },
+      const cand: Record<HorizonMethod, { res: number[]; abs: number; sum: number }> = {
+        ridge: { res: [], abs: 0, sum: 0 },
+        naive: { res: [], abs: 0, sum: 0 },
+        'seasonal-naive': { res: [], abs: 0, sum: 0 },
       };
+      let actualSum = 0;
       for (let r = 0; r < holdout; r++) {
         let s = w[cols][0];
         const off = r * cols;
@@ -393,12 +405,19 @@ export class ComponentModel {
         const i = rowIndex[r];
         const actual = series.values[i + h];
         const zs = z[i + h - STEPS_PER_DAY * Math.ceil(h / STEPS_PER_DAY)];
+        const points: Record<HorizonMethod, number> = {
+          ridge: Math.max(0, inv(transform, z[i] + s)),
+          naive: series.values[i],
+          'seasonal-naive': Math.max(0, inv(transform, zs)),
+        };
+        actualSum += actual;
         cand.ridge.res.push(y[r] - s);
-        cand.ridge.abs += Math.abs(actual - inv(transform, z[i] + s));
         cand.naive.res.push(y[r]);
-        cand.naive.abs += Math.abs(actual - series.values[i]);
         cand['seasonal-naive'].res.push(z[i + h] - zs);
-        cand['seasonal-naive'].abs += Math.abs(actual - inv(transform, zs));
+        for (const m of HORIZON_METHODS) {
+          cand[m].abs += Math.abs(actual - points[m]);
+          cand[m].sum += points[m];
+        }
       }
       let method: HorizonMethod = 'ridge';
       if (o.selectOnHoldout && holdout >= 20)
@@ -419,6 +438,10 @@ export class ComponentModel {
         linear: method === 'ridge' ? final : undefined,
         lo: quantile(res, alpha) * o.intervalInflation,
         hi: quantile(res, 1 - alpha) * o.intervalInflation,
+        meanRatio:
+          holdout >= 20 && cand[method].sum > 0
+            ? Math.min(MEAN_RATIO_MAX, Math.max(MEAN_RATIO_MIN, actualSum / cand[method].sum))
+            : undefined,
         holdout:
           holdout > 0
             ? {
@@ -587,6 +610,8 @@ export class ComponentModel {
           horizonSeconds: hm.horizonSeconds,
           at: origin + hm.horizonSeconds,
           point,
+          // the constant model's level is the mean already
+          expected: point,
           lower: 0,
           // too little history for the week's high to say much: the constant model's own 2 x max seen, sized
           upper: Math.max(point, Math.min(ceiling, 2 * (j.maxSeen ?? 0))),
@@ -610,6 +635,14 @@ export class ComponentModel {
     const point = Math.min(top, Math.max(0, inv(t, zHat)));
     const lower = Math.max(0, Math.min(point, inv(t, zHat + hm.lo)));
     const upper = Math.max(point, Math.min(top, inv(t, zHat + hm.hi)));
-    return { horizonSeconds: hm.horizonSeconds, at: origin + hm.horizonSeconds, point, lower, upper };
+    const expected = Math.min(top, point * (hm.meanRatio ?? 1));
+    return {
+      horizonSeconds: hm.horizonSeconds,
+      at: origin + hm.horizonSeconds,
+      point,
+      lower,
+      upper,
+      expected,
+    };
   }
 }

@@ -35,6 +35,11 @@ describe('rollUp', () => {
         expect([h.lower, h.point, h.upper]).toEqual([0, point, upper]);
       }
   });
+  it("adds the parts' forecasts of the mean, a part without one lending its point", () => {
+    const a = f(100, 90, 130);
+    a.horizons[0].expected = 110;
+    expect(rollUp([a, f(200, 160, 240)])!.horizons[0]).toMatchObject({ point: 300, expected: 310 });
+  });
   it('groups by key', () => {
     const comps = [
       { id: 'a', host: 'h1', f: parts[0] },

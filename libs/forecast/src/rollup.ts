@@ -35,6 +35,7 @@ export function rollUp(
   const first = parts[0];
   const horizons: HorizonForecast[] = first.horizons.map((h0, k) => {
     let point = 0;
+    let expected = 0;
     let sumU = 0;
     let sumU2 = 0;
     let sumL = 0;
@@ -45,6 +46,7 @@ export function rollUp(
       const h = p.horizons[k] ?? p.horizons.find((x) => x.horizonSeconds === h0.horizonSeconds);
       if (!h) continue;
       point += h.point;
+      expected += h.expected ?? h.point;
       const u = Math.max(0, h.upper - h.point);
       const l = Math.max(0, h.point - h.lower);
       sumU += u;
@@ -68,6 +70,7 @@ export function rollUp(
       point,
       lower: Math.max(0, point - lo),
       upper: point + up,
+      expected,
       risingUpper: point + combine(sumR, sumR2, r),
     };
   });

@@ -33,4 +33,21 @@ describe('toScenarioForecast', () => {
     expect(out4h.demand['vm-b']).toEqual({ cpuMhz: 1004, memMb: 4100 });
     expect(Object.keys(out.demand)).toEqual(['vm-a', 'vm-b']);
   });
+  it('gives the others their forecast of the mean where the model has one (summed demand is a sum of means)', () => {
+    const withMean = (f: SeriesForecast): SeriesForecast => ({
+      ...f,
+      horizons: f.horizons.map((h) => ({ ...h, expected: h.point * 1.1 })),
+    });
+    const comps: ComponentForecast[] = [
+      { id: 'vm-c', cpuMhz: withMean(sf('cpuMhz', 1000)), memMb: withMean(sf('memMb', 4096)) },
+      { id: 'vm-d', cpuMhz: withMean(sf('cpuMhz', 500)), memMb: sf('memMb', 2048) },
+    ];
+    const out = toScenarioForecast(comps, {
+      horizonSeconds: 3600,
+      layerOf: (id) => (id === 'vm-d' ? 'critical' : 'medium'),
+    });
+    expect(out.demand['vm-c']).toEqual({ cpuMhz: Math.ceil(1001 * 1.1), memMb: Math.ceil(4097 * 1.1) });
+    // critical keeps the upper bound
+    expect(out.demand['vm-d']).toEqual({ cpuMhz: 1001, memMb: 4097 });
+  });
 });

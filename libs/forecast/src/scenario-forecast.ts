@@ -19,7 +19,9 @@ function pick(f: SeriesForecast, horizonSeconds: number): HorizonForecast | unde
 
 /**
  * The Scenario's `forecast` section: per component, the upper bound of the interval for critical components
- * (what the planner reserves) and the point forecast for the others. Values are rounded up to whole MHz / MB.
+ * (what the planner reserves) and the forecast of the mean (`expected`; the point where a model has none) for the
+ * others: the planner adds demands up per host, and summed near-medians fall short of the summed load.
+ * Values are rounded up to whole MHz / MB.
  */
 export function toScenarioForecast(
   components: readonly ComponentForecast[],
@@ -36,8 +38,8 @@ export function toScenarioForecast(
     const layer = options.layerOf(c.id) ?? 'medium';
     const upper = upperLayers.has(layer);
     demand[c.id] = {
-      cpuMhz: Math.ceil(upper ? cpu.upper : cpu.point),
-      memMb: Math.ceil(upper ? mem.upper : mem.point),
+      cpuMhz: Math.ceil(upper ? cpu.upper : (cpu.expected ?? cpu.point)),
+      memMb: Math.ceil(upper ? mem.upper : (mem.expected ?? mem.point)),
     };
   }
   return { horizonSeconds: published, demand };

@@ -74,6 +74,8 @@ export interface ForecastPoint {
   point: number;
   lower: number;
   upper: number;
+  /** the forecast of the mean (null on forecasts stored before it) */
+  expected?: number | null;
 }
 
 export interface ForecastSeries {

@@ -64,6 +64,8 @@ export class ForecastsController {
         point: r.point,
         lower: r.lower,
         upper: r.upper,
+        // the forecast of the mean (null on rows from before it): what sums of demand add
+        expected: r.expected,
         method: r.method,
       });
     }

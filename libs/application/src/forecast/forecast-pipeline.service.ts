@@ -231,6 +231,7 @@ export class ForecastPipelineService {
           point: h.point,
           lower: h.lower,
           upper: h.upper,
+          expected: h.expected ?? null,
           modelId,
           method: f.fallback ? `fallback:${f.fallback.kind}` : 'model',
         });

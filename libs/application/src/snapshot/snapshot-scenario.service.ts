@@ -34,7 +34,8 @@ export class SnapshotScenarioService {
 
   /**
    * The scenario's `forecast` section from the newest stored component forecasts (issued in the last 30 minutes):
-   * 1 h ahead, the upper bound for critical components (what the planner must reserve), the point for the rest.
+   * 1 h ahead, the upper bound for critical components (what the planner must reserve), the forecast of the mean
+   * for the rest (the point on rows stored before it).
    * A component with a CPU forecast but no memory one keeps its current memory.
    */
   private async forecast(components: ComponentEntity[], clock: Date): Promise<Forecast | undefined> {
@@ -68,6 +69,7 @@ export class SnapshotScenarioService {
         point: r.point,
         lower: r.lower,
         upper: r.upper,
+        expected: r.expected ?? undefined,
       });
     }
     const byId = new Map(components.map((c) => [c.id, c]));
@@ -78,7 +80,7 @@ export class SnapshotScenarioService {
       const flat = (v: number): SeriesForecast => ({
         metric: 'memMb',
         origin: cpu.origin,
-        horizons: cpu.horizons.map((h) => ({ ...h, point: v, lower: v, upper: v })),
+        horizons: cpu.horizons.map((h) => ({ ...h, point: v, lower: v, upper: v, expected: v })),
         coverage: cpu.coverage,
       });
       list.push({ id: c.id, cpuMhz: cpu, memMb: series.get(`${c.id}|memMb`) ?? flat(c.memMb) });

@@ -122,6 +122,8 @@ export class ForecastEntity {
   @Column('double precision') point!: number;
   @Column('double precision') lower!: number;
   @Column('double precision') upper!: number;
+  /** the forecast of the mean (HorizonForecast.expected); null on rows from before it: read the point */
+  @Column('double precision', { nullable: true }) expected!: number | null;
   @Column('uuid', { name: 'model_id', nullable: true }) modelId!: string | null;
   /** model | fallback:<baseline> — a component with too little history says so. */
   @Column('text', { default: 'model' }) method!: string;
