@@ -12,7 +12,7 @@ export const RISING_UPPER_MIN_T = 4;
 /**
  * The rollups' default rho: the parts' bounds add. Measured on the shared traces (`npm run eval:forecast --
  * --sections rollup`, docs/benchmarks.md "Rollups"): summed over groups of 3, 6, 15 and 60 VMs, 90% intervals
- * combined at rho 0.5 covered only 0.79-0.88 at 1 h and 4 h and 0.69-0.82 at 24 h (CPU), at rho 1 0.89-0.95
+ * combined at rho 0.5 covered only 0.83-0.88 at 1 h and 4 h and 0.69-0.82 at 24 h (CPU), at rho 1 0.89-0.95
  * (memory 0.90-0.97). The VMs' errors move together (one datacenter's business cycle), and the parts' points are
  * near-medians of skewed demand, whose sum sits below the sum's median: the sum needs the wider bound.
  */
