@@ -127,7 +127,7 @@ describe('ComponentModel', () => {
     });
     const without = ComponentModel.train(series(v.slice(0, 17 * 288)), { metric: 'cpuMhz' });
     const hist = series(v.slice(0, cutSlot + 1));
-    const a = withSched.forecast(hist, windows).horizons[0];
+    const a = withSched.forecast(hist, { schedule: windows }).horizons[0];
     const b = without.forecast(hist).horizons[0];
     const actual = v[cutSlot + 12];
     expect(Math.abs(actual - a.point)).toBeLessThan(Math.abs(actual - b.point));

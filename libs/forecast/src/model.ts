@@ -33,7 +33,7 @@ export interface PreparedSeries {
   historyHeadroom: number;
 }
 
-/** What a prepared series knows besides its values. */
+/** What a forecast knows besides the history's values (forecast, prepare). */
 export interface PrepareOptions {
   schedule?: readonly ScheduleWindow[];
   /** the series' ceiling (seriesCeiling of the configured size) */
@@ -470,7 +470,7 @@ export class ComponentModel {
    * features need degrades to a naive forecast with its own residual quantiles, and says so. `ceiling` (the
    * component's configured size, seriesCeiling) caps the points and bounds and is carried on the forecast.
    */
-  forecast(history: CleanSeries, schedule?: readonly ScheduleWindow[], ceiling?: number): SeriesForecast {
+  forecast(history: CleanSeries, options: PrepareOptions = {}): SeriesForecast {
     const n = history.values.length;
     // only the tail the features read, and within it only the slots they read, are transformed (lags and the
     // last day's windows, plus a 13-slot window a week before each regression horizon's target); window means
@@ -503,10 +503,10 @@ export class ComponentModel {
       p: undefined,
       start: history.start + from * history.stepSeconds,
       stepSeconds: history.stepSeconds,
-      schedule: normaliseSchedule(schedule),
-      ceiling,
+      schedule: normaliseSchedule(options.schedule),
+      ceiling: options.ceiling,
       recentMax: undefined,
-      historyHeadroom: FORECAST_HISTORY_HEADROOM,
+      historyHeadroom: options.historyHeadroom ?? FORECAST_HISTORY_HEADROOM,
     };
     return this.forecastAt(ctx, i);
   }

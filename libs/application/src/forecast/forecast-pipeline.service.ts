@@ -213,7 +213,10 @@ export class ForecastPipelineService {
         // a VM cannot use more than its configured size (vCPUs x core MHz, memory): the forecast's points and
         // bounds stop there, and the trigger never extrapolates above it
         const ceiling = seriesCeiling(metric, metric === 'cpuMhz' ? c.cpuMhz : c.memMb);
-        const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history, schedule, ceiling);
+        const f = ComponentModel.fromJSON(m.model as ComponentModelJSON).forecast(history, {
+          schedule,
+          ceiling,
+        });
         if (f.fallback) fallbacks++;
         byComponent.set(c.id, { ...byComponent.get(c.id), [metric]: f });
       }
