@@ -43,6 +43,7 @@ export function scaleForecast(f: SeriesForecast, offset: number, factor: number)
       point: at(h.point),
       lower: at(h.lower),
       upper: at(h.upper),
+      expected: h.expected === undefined ? undefined : at(h.expected),
       risingUpper: h.risingUpper === undefined ? undefined : at(h.risingUpper),
     })),
     ceiling: f.ceiling === undefined ? undefined : at(f.ceiling),
