@@ -19,6 +19,11 @@ export function listTraces(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** vm-<N> from a trace's path (the id every section reports it by). */
+export function traceId(file: string): string {
+  return file.replace(/^.*\//, '').replace(/\.csv\.gz$/, '');
+}
+
 function num(s: string | undefined): number | null {
   if (s === undefined || s.trim() === '') return null;
   const v = Number(s);
@@ -46,9 +51,8 @@ export function loadTrace(file: string): VmTrace {
     cpuCap = Math.max(cpuCap, num(c[2]) ?? 0);
     memCap = Math.max(memCap, (num(c[4]) ?? 0) / 1024);
   }
-  const id = file.replace(/^.*\//, '').replace(/\.csv\.gz$/, '');
   return {
-    id,
+    id: traceId(file),
     cpuMhz: cleanSeries(cpu, { maxValue: cpuCap > 0 ? 2 * cpuCap : undefined }),
     memMb: cleanSeries(mem, { maxValue: memCap > 0 ? 2 * memCap : undefined }),
     cpuCapacityMhz: cpuCap,

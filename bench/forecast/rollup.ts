@@ -11,6 +11,7 @@ import {
   type RecordedForecasts,
 } from './recorded';
 import type { WorkerResult } from './accuracy-worker';
+import { traceId } from './data';
 
 /**
  * Rollup accuracy: the same rolling-origin forecasts as the accuracy section, summed over groups of consecutive
@@ -55,11 +56,21 @@ function groupSizes(args: Args, traces: number): number[] {
   return sizes.filter((k) => k <= traces);
 }
 
-const one = (metric: Metric, h: number, point: number, lower: number, upper: number): SeriesForecast => ({
+/** One member's recorded forecast at one origin and horizon, as the product's rollUp takes it. */
+const one = (metric: Metric, horizonSeconds: number, v: Float64Array, at: number): SeriesForecast => ({
   metric,
   origin: 0,
   coverage: 0.9,
-  horizons: [{ horizonSeconds: h, at: 0, point, lower, upper }],
+  horizons: [
+    {
+      horizonSeconds,
+      at: 0,
+      point: v[at + F_POINT],
+      lower: v[at + F_LOWER],
+      upper: v[at + F_UPPER],
+      expected: v[at + F_EXPECTED],
+    },
+  ],
 });
 
 function scoreGroups(
@@ -85,29 +96,22 @@ function scoreGroups(
       if (group.some((r) => Number.isNaN(r.values[at + F_ACTUAL]))) continue;
       let actual = 0;
       let snaive = 0;
-      let expected = 0;
-      const parts = group.map((r) => {
+      for (const r of group) {
         actual += r.values[at + F_ACTUAL];
         snaive += r.values[at + F_SNAIVE];
-        expected += r.values[at + F_EXPECTED];
-        return one(
-          metric,
-          horizonSeconds,
-          r.values[at + F_POINT],
-          r.values[at + F_LOWER],
-          r.values[at + F_UPPER],
-        );
-      });
+      }
+      const parts = group.map((r) => one(metric, horizonSeconds, r.values, at));
       scored++;
       absActual += Math.abs(actual);
       absErrSnaive += Math.abs(actual - snaive);
-      signedErrExpected += actual - expected;
-      absErrExpected += Math.abs(actual - expected);
       RHOS.forEach((rho, j) => {
         const h = rollUp(parts, rho)!.horizons[0];
         if (j === 0) {
+          // points and forecasts of the mean add whatever rho is
           absErr += Math.abs(actual - h.point);
           signedErr += actual - h.point;
+          absErrExpected += Math.abs(actual - h.expected!);
+          signedErrExpected += actual - h.expected!;
         }
         if (actual >= h.lower && actual <= h.upper) cov[j]++;
         width[j] += h.upper - h.lower;
@@ -143,7 +147,7 @@ export function runRollup(
   evaluated: readonly WorkerResult[],
 ): Record<string, Record<string, Record<string, RollupCell>>> {
   const t0 = performance.now();
-  const order = new Map(files.map((f, i) => [f.replace(/^.*\//, '').replace(/\.csv\.gz$/, ''), i]));
+  const order = new Map(files.map((f, i) => [traceId(f), i]));
   // workers return their share of the traces in their own order; groups are consecutive in the set's order
   const results = [...evaluated].sort((a, b) => order.get(a.vm)! - order.get(b.vm)!);
   const sizes = groupSizes(args, files.length);

@@ -19,7 +19,8 @@ export const RISING_UPPER_MIN_T = 4;
 export const DEFAULT_ROLLUP_RHO = 1;
 
 /**
- * Sum of component forecasts for a layer, host, cluster or power domain. Points add. Interval half-widths
+ * Sum of component forecasts for a layer, host, cluster or power domain. Points and forecasts of the mean
+ * (`expected`, a part's point where it has none) add. Interval half-widths
  * (upper - point, point - lower, taken separately) combine as for residuals with a common pairwise correlation
  * rho:  w = sqrt((1 - rho) * sum(w_i^2) + rho * (sum w_i)^2).  rho = 0 treats components as independent (the
  * narrowest, root-sum-of-squares), rho = 1 adds the bounds (the widest: every component at its upper bound at
